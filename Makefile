@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine (Python 3.11 + make):
+#   make build   set up .venv, generate the demo raw data, load it, dbt build
+#   make test    set up .venv, sqlfluff lint, dbt build on a test database, pytest
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := data/demo
+DEMO_CUSTOMERS ?= 5000
+TEST_DIR := target/test
+export DBT_PROFILES_DIR := $(CURDIR)
+
+.PHONY: build test venv demo-data lint dbt-test pytest docs clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo-data: $(STAMP)
+	$(BIN)/segments generate --customers $(DEMO_CUSTOMERS) --seed 42 --out $(DEMO_DIR)
+
+build: demo-data
+	$(BIN)/segments build --raw-dir $(DEMO_DIR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts
+	$(BIN)/ruff format --check scripts
+	$(BIN)/sqlfluff lint models macros tests analyses
+
+dbt-test: $(STAMP)
+	$(BIN)/segments generate --customers 2000 --seed 7 --out $(TEST_DIR)/raw
+	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/segments build --raw-dir $(TEST_DIR)/raw --target ci
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint dbt-test pytest
+
+docs: $(STAMP)
+	$(BIN)/dbt docs generate
+	@echo "open target/index.html, or: $(BIN)/dbt docs serve"
+
+clean:
+	rm -rf $(VENV) target logs data *.duckdb .warehouse-build

@@ -1,0 +1,11 @@
+{#
+    Use the folder's custom schema as is (`marts`, not `main_marts`), so BI
+    tools see stable schema names whatever the target.
+#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,14 @@
+{#
+    True when the text looks like an email (something@domain.tld, no spaces).
+#}
+{% macro is_valid_email(column) -%}
+    {{ return(adapter.dispatch('is_valid_email', 'customer_segments')(column)) }}
+{%- endmacro %}
+
+{% macro default__is_valid_email(column) -%}
+    regexp_full_match({{ column }}, '[^@\s]+@[^@\s]+\.[^@\s]+')
+{%- endmacro %}
+
+{% macro spark__is_valid_email(column) -%}
+    {{ column }} rlike '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'
+{%- endmacro %}

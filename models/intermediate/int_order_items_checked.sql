@@ -1,0 +1,50 @@
+{#
+    Every staged order line with its amounts in the order's reporting
+    currency; lines of an order that is not valid are `unknown_order`.
+#}
+with
+
+order_items as (
+
+    select * from {{ ref('stg_shop__order_items') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_shop__products') }}
+
+),
+
+orders as (
+
+    select
+        order_id,
+        fx_rate
+    from {{ ref('int_orders_valid') }}
+
+),
+
+rules_applied as (
+
+    select
+        order_items.order_item_id,
+        order_items.order_id,
+        order_items.line_number,
+        order_items.product_id,
+        coalesce(order_items.category, products.category, 'uncategorised') as category,
+        order_items.quantity,
+        {{ to_money('order_items.line_amount * orders.fx_rate') }} as line_amount_reporting,
+        {{ to_money(
+            'order_items.quantity * coalesce(order_items.unit_cost * orders.fx_rate, products.unit_cost)'
+        ) }} as line_cost_reporting,
+        case when orders.order_id is null then 'unknown_order' end as quarantine_reason
+    from order_items
+    left join orders
+        on order_items.order_id = orders.order_id
+    left join products
+        on order_items.product_id = products.product_id
+
+)
+
+select * from rules_applied

@@ -1,0 +1,96 @@
+{#
+    Every staged order with its amounts in the reporting currency and the
+    cross-table rule it breaks, if any. Rules, in order:
+    unknown_currency (no rate ever given for it), missing_fx_rate (no rate on
+    the order date), test_account (placed by a quarantined test account),
+    unknown_customer (not in the CRM; only checked when a CRM customer table
+    was provided), absurd_amount (above var('max_order_amount')).
+#}
+with
+
+orders as (
+
+    select * from {{ ref('stg_shop__orders') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_finance__fx_rates') }}
+
+),
+
+customers as (
+
+    select customer_id from {{ ref('stg_crm__customers') }}
+
+),
+
+test_accounts as (
+
+    select distinct customer_id from {{ ref('base_crm__customers') }}
+    where quarantine_reason = 'test_account'
+
+),
+
+known_currencies as (
+
+    select distinct currency_code from fx_rates
+
+),
+
+crm_size as (
+
+    select count(*) as crm_customers from customers
+
+),
+
+orders_converted as (
+
+    select
+        orders.*,
+        case
+            when orders.currency_code = '{{ var("reporting_currency") }}' then 1
+            else fx_rates.rate_to_reporting
+        end as fx_rate
+    from orders
+    left join fx_rates
+        on
+            orders.currency_code = fx_rates.currency_code
+            and orders.ordered_date >= fx_rates.valid_from
+            and orders.ordered_date < fx_rates.valid_to
+
+),
+
+rules_applied as (
+
+    select
+        orders_converted.*,
+        {{ to_money('orders_converted.gross_amount * orders_converted.fx_rate') }} as gross_amount_reporting,
+        {{ to_money('orders_converted.returned_amount * orders_converted.fx_rate') }} as returned_amount_reporting,
+        {{ to_money('orders_converted.shipping_cost * orders_converted.fx_rate') }} as shipping_cost_reporting,
+        case
+            when
+                orders_converted.fx_rate is null
+                and known_currencies.currency_code is null then 'unknown_currency'
+            when orders_converted.fx_rate is null then 'missing_fx_rate'
+            when test_accounts.customer_id is not null then 'test_account'
+            when
+                customers.customer_id is null
+                and crm_size.crm_customers > 0 then 'unknown_customer'
+            when
+                orders_converted.gross_amount * orders_converted.fx_rate
+                > {{ var('max_order_amount') }} then 'absurd_amount'
+        end as quarantine_reason
+    from orders_converted
+    cross join crm_size
+    left join known_currencies
+        on orders_converted.currency_code = known_currencies.currency_code
+    left join test_accounts
+        on orders_converted.customer_id = test_accounts.customer_id
+    left join customers
+        on orders_converted.customer_id = customers.customer_id
+
+)
+
+select * from rules_applied

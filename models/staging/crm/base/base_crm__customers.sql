@@ -1,0 +1,90 @@
+{#
+    Every raw customer row, typed and normalised, with the first rule it
+    breaks (quarantine_reason), a repair it needed (repair_reason: the row is
+    kept, the bad value nulled) and its rank among rows with the same id.
+#}
+{%- set columns = [
+    'customer_id', 'full_name', 'email', 'phone', 'customer_type', 'birth_date',
+    'gender', 'annual_income', 'education', 'occupation', 'industry',
+    'company_size', 'country', 'city', 'signup_at', 'acquisition_channel',
+    'referred_by_customer_id',
+] -%}
+{%- set pii_columns = ['full_name', 'email', 'phone'] -%}
+
+with
+
+source as (
+
+    {{ select_raw('crm', 'customers', columns, required=['customer_id']) }}
+
+),
+
+country_aliases as (
+
+    select * from {{ ref('country_aliases') }}
+
+),
+
+typed as (
+
+    select
+        {{ clean_text('source.customer_id') }} as customer_id,
+        {{ clean_text('source.full_name') }} as full_name,
+        lower({{ clean_text('source.email') }}) as email,
+        {{ clean_text('source.phone') }} as phone,
+        lower({{ clean_text('source.customer_type') }}) as customer_type,
+        {{ parse_date('source.birth_date') }} as birth_date,
+        lower({{ clean_text('source.gender') }}) as gender,
+        {{ parse_decimal('source.annual_income') }} as annual_income,
+        lower({{ clean_text('source.education') }}) as education,
+        lower({{ clean_text('source.occupation') }}) as occupation,
+        lower({{ clean_text('source.industry') }}) as industry,
+        {{ parse_integer('source.company_size') }} as company_size,
+        {{ clean_text('source.country') }} as country_text,
+        country_aliases.country_code,
+        {{ clean_text('source.city') }} as city,
+        {{ parse_timestamp('source.signup_at') }} as signup_at,
+        lower({{ clean_text('source.acquisition_channel') }}) as acquisition_channel,
+        {{ clean_text('source.referred_by_customer_id') }} as referred_by_customer_id,
+        source._source_row,
+        {{ row_to_json(columns, pii_columns) }} as raw_values
+    from source
+    left join country_aliases
+        on upper({{ clean_text('source.country') }}) = country_aliases.country_alias
+
+),
+
+rules_applied as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_key'
+            when
+                {%- for pattern in var('test_account_email_patterns') %}
+                email like '{{ pattern }}' or
+                {%- endfor %}
+                {%- for pattern in var('test_account_name_patterns') %}
+                upper(full_name) like '{{ pattern }}' or
+                {%- endfor %}
+                false
+                then 'test_account'
+        end as quarantine_reason,
+        case
+            when email is not null and not {{ is_valid_email('email') }} then 'invalid_email'
+            when country_text is not null and country_code is null then 'unknown_country'
+        end as repair_reason
+    from typed
+
+),
+
+duplicates_ranked as (
+
+    select
+        *,
+        {{ duplicate_rank(['customer_id']) }} as duplicate_rank
+    from rules_applied
+
+)
+
+select * from duplicates_ranked

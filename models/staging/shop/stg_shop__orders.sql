@@ -1,0 +1,32 @@
+with
+
+orders as (
+
+    select * from {{ ref('base_shop__orders') }}
+    where quarantine_reason is null and duplicate_rank = 1
+
+),
+
+renamed as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        cast(ordered_at as date) as ordered_date,
+        order_status,
+        currency_code,
+        amount as gross_amount,
+        case
+            when order_status = 'returned' then coalesce(returned_amount, amount)
+            else coalesce(returned_amount, 0)
+        end as returned_amount,
+        shipping_cost,
+        order_channel,
+        order_status = 'cancelled' as is_cancelled,
+        order_status = 'returned' as is_returned
+    from orders
+
+)
+
+select * from renamed

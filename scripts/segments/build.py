@@ -1,0 +1,160 @@
+"""`segments build`: load raw files and run `dbt build`, all or nothing.
+
+The work happens on a copy of the warehouse in `.warehouse-build/` next to it;
+only when loading and every dbt node succeed is the copy moved over the
+warehouse (an atomic rename). A refused file, a failing test or a killed
+process leaves the warehouse as it was. A lock file stops a second build of
+the same warehouse from starting while one runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from segments import load, project
+from segments.dbt import run_dbt
+from segments.errors import WarehouseLockedError
+
+SUMMARY_SCHEMAS = ("marts", "audit")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="load raw files into the warehouse and run dbt build",
+        description=(
+            "Load the raw files of --raw-dir into the warehouse's raw schema (replacing it), "
+            "then run `dbt build`. The warehouse is replaced only if everything succeeds."
+        ),
+    )
+    parser.add_argument("--raw-dir", type=Path, help="folder of raw files (orders.csv, ...)")
+    parser.add_argument("--target", default="dev", help="dbt target in profiles.yml (dev, ci)")
+    parser.add_argument("--as-of", dest="as_of", help="compute everything as of this date")
+    parser.add_argument(
+        "--column-map", type=Path, help="YAML mapping of your column names (see README)"
+    )
+    parser.add_argument(
+        "--select", nargs="+", help="dbt node selection (default: the whole project)"
+    )
+    parser.add_argument(
+        "--max-bad-share",
+        type=float,
+        default=load.DEFAULT_MAX_BAD_SHARE,
+        help="refuse a file when more than this share of a required column is unparseable",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    warehouse = project.warehouse_path(args.target)
+    mapping = project.column_mapping(args.column_map)
+    dbt_vars: dict[str, Any] = {}
+    if args.column_map is not None:
+        dbt_vars["raw_columns"] = mapping
+    if args.as_of:
+        dbt_vars["as_of_date"] = args.as_of
+    files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
+    summary = build(warehouse, args.target, files, mapping, dbt_vars, args.select, args.max_bad_share)
+    print_summary(warehouse, summary)
+    return 0
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `<warehouse>.lock`; fail fast if another build holds it."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = warehouse.with_name(warehouse.name + ".lock")
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise WarehouseLockedError(
+                f"{warehouse} is being built by {holder}; wait for it to finish "
+                f"(lock file {lock_path})"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build(
+    warehouse: Path,
+    target: str,
+    files: dict[str, Path] | None,
+    mapping: dict[str, dict[str, str]],
+    dbt_vars: dict[str, Any],
+    select: list[str] | None = None,
+    max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE,
+) -> dict[str, Any]:
+    """Load and build on a copy of the warehouse; swap it in only on success."""
+    with warehouse_lock(warehouse):
+        # Same file name in a sibling folder: DuckDB names the catalog after the
+        # file, so views built in the copy still resolve after the move.
+        work_dir = warehouse.parent / ".warehouse-build"
+        shutil.rmtree(work_dir, ignore_errors=True)
+        work_dir.mkdir()
+        work_copy = work_dir / warehouse.name
+        try:
+            if warehouse.exists():
+                shutil.copy2(warehouse, work_copy)
+            loaded = load.load_raw(work_copy, files, mapping, max_bad_share) if files else []
+            for table in loaded:
+                print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
+            args = ["build", "--target", target]
+            if dbt_vars:
+                args += ["--vars", json.dumps(dbt_vars)]
+            if select:
+                args += ["--select", *select]
+            results = run_dbt(args, database=work_copy, target=target)
+            summary = {"results": results, "tables": table_rows(work_copy)}
+            os.replace(work_copy, warehouse)
+            return summary
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def table_rows(database: Path) -> list[tuple[str, str, int]]:
+    """(schema, table, rows) for every table in the summary schemas."""
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("checkpoint")
+        tables = con.execute(
+            "select schema_name, table_name, estimated_size from duckdb_tables() "
+            "where schema_name in ? order by schema_name, table_name",
+            [list(SUMMARY_SCHEMAS)],
+        ).fetchall()
+        return [
+            (schema, name, con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])
+            for schema, name, _ in tables
+        ]
+    finally:
+        con.close()
+
+
+def print_summary(warehouse: Path, summary: dict[str, Any]) -> None:
+    results = summary["results"]
+    print()
+    print(f"warehouse: {warehouse}")
+    for schema, name, rows in summary["tables"]:
+        print(f"  {schema + '.' + name:<40} {rows:>10,} rows")
+    counts = ", ".join(f"{count} {status}" for status, count in sorted(results.items()))
+    print(f"dbt build: {counts}")

@@ -1,0 +1,66 @@
+"""Where things are: the dbt project, the warehouse file, the column mapping."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from segments.errors import SegmentsError
+
+DEFAULT_WAREHOUSE = "warehouse.duckdb"
+TARGET_DEFAULT_PATHS = {"dev": DEFAULT_WAREHOUSE, "ci": "target/ci.duckdb"}
+
+
+def project_dir() -> Path:
+    """The dbt project root: SEGMENTS_PROJECT_DIR, else the checkout this package is in."""
+    configured = os.environ.get("SEGMENTS_PROJECT_DIR")
+    root = Path(configured) if configured else Path(__file__).resolve().parents[2]
+    if not (root / "dbt_project.yml").is_file():
+        raise SegmentsError(
+            f"no dbt_project.yml in {root}; set SEGMENTS_PROJECT_DIR to the project root"
+        )
+    return root
+
+
+def warehouse_path(target: str = "dev") -> Path:
+    """The DuckDB file: DUCKDB_PATH if set, else the target's default, under the project root."""
+    configured = os.environ.get("DUCKDB_PATH")
+    path = Path(configured or TARGET_DEFAULT_PATHS.get(target, DEFAULT_WAREHOUSE))
+    return path if path.is_absolute() else (project_dir() / path).resolve()
+
+
+def project_vars() -> dict[str, Any]:
+    """The project's vars from dbt_project.yml."""
+    with (project_dir() / "dbt_project.yml").open() as handle:
+        config = yaml.safe_load(handle)
+    return dict(config.get("vars", {}).get(config["name"], {}))
+
+
+def column_mapping(mapping_file: Path | None = None) -> dict[str, dict[str, str]]:
+    """Raw column names per table: var `raw_columns`, overridden by a mapping file.
+
+    The mapping file is YAML of the same shape as the var:
+    `{orders: {order_id: OrderNumber}}` (project name: your name).
+    """
+    mapping: dict[str, dict[str, str]] = {
+        table: dict(columns) for table, columns in (project_vars().get("raw_columns") or {}).items()
+    }
+    if mapping_file is None:
+        return mapping
+    try:
+        with mapping_file.open() as handle:
+            overrides = yaml.safe_load(handle) or {}
+    except OSError as error:
+        raise SegmentsError(f"cannot read column mapping {mapping_file}: {error}") from error
+    except yaml.YAMLError as error:
+        raise SegmentsError(f"column mapping {mapping_file} is not valid YAML: {error}") from error
+    if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):
+        raise SegmentsError(
+            f"column mapping {mapping_file} must map table -> {{project column: your column}}"
+        )
+    for table, columns in overrides.items():
+        mapping.setdefault(str(table), {}).update({str(k): str(v) for k, v in columns.items()})
+    return mapping
