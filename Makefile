@@ -30,7 +30,7 @@ build: demo-data
 lint: $(STAMP)
 	$(BIN)/ruff check scripts
 	$(BIN)/ruff format --check scripts
-	$(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/sqlfluff lint models tests analyses
 
 dbt-test: $(STAMP)
 	$(BIN)/segments generate --customers 2000 --seed 7 --out $(TEST_DIR)/raw

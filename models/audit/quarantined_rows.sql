@@ -67,7 +67,7 @@ order_items_rejected as (
 
     select
         'shop.order_items' as source_table,
-        {{ dbt.concat(['items_checked.order_id', "'|'", 'cast(items_checked.line_number as ' ~ dbt.type_string() ~ ')']) }} as raw_key,
+        {{ raw_key(['items_checked.order_id', 'items_checked.line_number']) }} as raw_key,
         base_order_items._source_row as source_row_number,
         items_checked.quarantine_reason as reason_code,
         'rejected' as disposition,

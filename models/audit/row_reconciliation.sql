@@ -38,9 +38,14 @@ counted as (
         (select count(*) from {{ ref(base_model) }}) as raw_rows,
         (
             select count(*) from {{ ref(clean_model) }}
-            {%- if clean_filter %} where {{ clean_filter }}{% endif %}
+            {%- if clean_filter %}
+            where {{ clean_filter }}
+            {%- endif %}
         ) as clean_rows,
-        (select count(*) from {{ ref(base_model) }} where duplicate_rank > 1) as duplicate_rows
+        (
+            select count(*) from {{ ref(base_model) }}
+            where duplicate_rank > 1
+        ) as duplicate_rows
     {%- if not loop.last %}
     union all
     {%- endif %}

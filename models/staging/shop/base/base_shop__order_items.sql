@@ -11,7 +11,10 @@ with
 
 source as (
 
-    {{ select_raw('shop', 'order_items', columns, required=['order_id', 'line_number', 'product_id', 'quantity', 'unit_price']) }}
+    {{ select_raw(
+        'shop', 'order_items', columns,
+        required=['order_id', 'line_number', 'product_id', 'quantity', 'unit_price'],
+    ) }}
 
 ),
 

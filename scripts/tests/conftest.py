@@ -1,0 +1,52 @@
+"""Shared fixtures: small raw folders and one built demo warehouse per session."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from segments import build, generate, load, project
+
+ORDERS_HEADER = "order_id,customer_id,ordered_at,amount,status,currency\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def orders_dir(tmp_path: Path) -> Path:
+    """A raw folder holding only a small, clean orders.csv."""
+    write(
+        tmp_path / "raw" / "orders.csv",
+        ORDERS_HEADER
+        + "o1,c1,2024-01-05T10:00:00Z,100.00,completed,USD\n"
+        + 'o2,c1,2024-02-05T10:00:00+02:00,"1,200.50",returned,USD\n'
+        + "o3,c2,2024-03-05,50,completed,USD\n",
+    )
+    return tmp_path / "raw"
+
+
+@dataclass(frozen=True)
+class DemoWarehouse:
+    raw_dir: Path
+    path: Path
+    manifest: dict
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
+    """GIVEN generated demo data (1,500 customers) built into a fresh warehouse."""
+    root = tmp_path_factory.mktemp("demo")
+    raw_dir = root / "raw"
+    generate.generate(customers=1_500, seed=11, out=raw_dir)
+    warehouse = root / "warehouse.duckdb"
+    files = load.find_raw_files(raw_dir)
+    build.build(warehouse, "ci", files, project.column_mapping(), {})
+    manifest = json.loads((raw_dir / generate.MANIFEST_NAME).read_text())
+    return DemoWarehouse(raw_dir, warehouse, manifest)
