@@ -1,0 +1,68 @@
+{#
+    BG/NBD and Gamma-Gamma inputs per customer with a purchase, in
+    var('clv_time_unit_days') units (7 = weeks), as Fader, Hardie and Lee
+    define them: purchases on the same day count as one transaction;
+    frequency = repeat transactions; recency = first to last transaction;
+    t = first transaction to the as-of date; repeat_average_value = mean net
+    revenue of the repeat transactions (0 without one).
+#}
+{%- set unit = var('clv_time_unit_days') -%}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_enriched') }}
+    where not is_cancelled
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+orders_aggregated_to_days as (
+
+    select
+        customer_id,
+        ordered_date,
+        sum(net_revenue) as day_revenue,
+        row_number() over (partition by customer_id order by ordered_date) as transaction_number
+    from orders
+    group by customer_id, ordered_date
+
+),
+
+days_aggregated_to_customers as (
+
+    select
+        customer_id,
+        count(*) - 1 as frequency,
+        min(ordered_date) as first_transaction_date,
+        max(ordered_date) as last_transaction_date,
+        coalesce(avg(case when transaction_number > 1 then day_revenue end), 0)
+            as repeat_average_value
+    from orders_aggregated_to_days
+    group by customer_id
+
+),
+
+periods_computed as (
+
+    select
+        days_aggregated_to_customers.customer_id,
+        days_aggregated_to_customers.frequency,
+        {{ dbt.datediff('first_transaction_date', 'last_transaction_date', 'day') }} / {{ dbt.cast(unit, dbt.type_float()) }}
+            as recency,
+        {{ dbt.datediff('first_transaction_date', 'as_of.as_of_date', 'day') }} / {{ dbt.cast(unit, dbt.type_float()) }}
+            as t,
+        days_aggregated_to_customers.repeat_average_value,
+        as_of.as_of_date
+    from days_aggregated_to_customers
+    cross join as_of
+
+)
+
+select * from periods_computed

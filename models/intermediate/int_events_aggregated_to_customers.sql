@@ -1,0 +1,66 @@
+{#
+    One row per known customer with events up to the as-of date: event
+    counts and the preferred device (most events; ties go to the device
+    name first in alphabetical order, so the choice is stable).
+#}
+with
+
+events as (
+
+    select * from {{ ref('stg_web__events') }}
+    where customer_id is not null
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+events_as_of as (
+
+    select events.*
+    from events
+    cross join as_of
+    where events.occurred_date <= as_of.as_of_date
+
+),
+
+devices_ranked as (
+
+    select
+        customer_id,
+        device,
+        count(*) as device_events,
+        row_number() over (partition by customer_id order by count(*) desc, device) as device_rank
+    from events_as_of
+    group by customer_id, device
+
+),
+
+events_aggregated_to_customers as (
+
+    select
+        customer_id,
+        count(*) as events_count,
+        max(occurred_at) as last_event_at
+    from events_as_of
+    group by customer_id
+
+),
+
+final as (
+
+    select
+        events_aggregated_to_customers.*,
+        devices_ranked.device as preferred_device
+    from events_aggregated_to_customers
+    left join devices_ranked
+        on
+            events_aggregated_to_customers.customer_id = devices_ranked.customer_id
+            and devices_ranked.device_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,84 @@
+{#
+    One row per customer with at least one order up to the as-of date.
+    A purchase is an order that was not cancelled; returned orders are
+    purchases whose net revenue is reduced by the refund.
+#}
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_enriched') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+purchase_gaps as (
+
+    select
+        customer_id,
+        ordered_date,
+        {{ dbt.datediff(
+            'lag(ordered_date) over (partition by customer_id order by ordered_date)',
+            'ordered_date', 'day'
+        ) }} as gap_days,
+        row_number() over (partition by customer_id order by ordered_date desc) as recency_rank
+    from orders
+    where not is_cancelled
+    group by customer_id, ordered_date
+
+),
+
+gaps_aggregated_to_customers as (
+
+    select
+        customer_id,
+        max(case when recency_rank = 1 then gap_days end) as gap_before_last_order_days
+    from purchase_gaps
+    group by customer_id
+
+),
+
+orders_aggregated_to_customers as (
+
+    select
+        customer_id,
+        min(case when not is_cancelled then ordered_date end) as first_order_date,
+        max(case when not is_cancelled then ordered_date end) as last_order_date,
+        count(case when not is_cancelled then order_id end) as orders_count,
+        count(distinct case when not is_cancelled then ordered_date end) as purchase_days,
+        count(case when is_cancelled then order_id end) as cancelled_orders_count,
+        count(case when is_returned then order_id end) as returned_orders_count,
+        sum(gross_revenue) as gross_revenue,
+        sum(returned_revenue) as returned_revenue,
+        sum(net_revenue) as net_revenue,
+        sum(cost_of_goods) as cost_of_goods,
+        sum(gross_margin) as gross_margin,
+        sum(shipping_cost) as shipping_cost,
+        sum(units) as units
+    from orders
+    group by customer_id
+
+),
+
+tenure_added as (
+
+    select
+        orders_aggregated_to_customers.*,
+        gaps_aggregated_to_customers.gap_before_last_order_days,
+        {{ dbt.datediff('orders_aggregated_to_customers.first_order_date', 'as_of.as_of_date', 'day') }}
+            as tenure_days,
+        {{ dbt.datediff('orders_aggregated_to_customers.last_order_date', 'as_of.as_of_date', 'day') }}
+            as days_since_last_order
+    from orders_aggregated_to_customers
+    cross join as_of
+    left join gaps_aggregated_to_customers
+        on orders_aggregated_to_customers.customer_id = gaps_aggregated_to_customers.customer_id
+
+)
+
+select * from tenure_added

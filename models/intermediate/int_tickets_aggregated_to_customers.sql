@@ -1,0 +1,30 @@
+{# One row per customer with a support ticket opened up to the as-of date. #}
+with
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+tickets_aggregated_to_customers as (
+
+    select
+        tickets.customer_id,
+        count(*) as tickets_count,
+        count(case when tickets.is_complaint then 1 end) as complaints_count,
+        avg(tickets.satisfaction_score) as average_satisfaction
+    from tickets
+    cross join as_of
+    where cast(tickets.opened_at as date) <= as_of.as_of_date
+    group by tickets.customer_id
+
+)
+
+select * from tickets_aggregated_to_customers

@@ -1,0 +1,102 @@
+{#
+    RFM as of the as-of date, over all history or the last
+    var('rfm_lookback_days') days. Scores by value rank (ties equal, see
+    value_score); segment from the rfm_segment_map seed on (r_score, fm_score).
+#}
+{%- set bins = var('rfm_bins') -%}
+
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_enriched') }}
+    where not is_cancelled
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+segment_map as (
+
+    select * from {{ ref('rfm_segment_map') }}
+
+),
+
+orders_aggregated_to_customers as (
+
+    select
+        orders.customer_id,
+        as_of.as_of_date,
+        max(orders.ordered_date) as last_order_date,
+        count(*) as frequency,
+        sum(orders.net_revenue) as monetary
+    from orders
+    cross join as_of
+    {%- if var('rfm_lookback_days') %}
+    where orders.ordered_date > {{ dbt.dateadd('day', -1 * var('rfm_lookback_days'), 'as_of.as_of_date') }}
+    {%- endif %}
+    group by orders.customer_id, as_of.as_of_date
+
+),
+
+recency_computed as (
+
+    select
+        *,
+        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }} as recency_days
+    from orders_aggregated_to_customers
+
+),
+
+rfm_scores_assigned as (
+
+    select
+        *,
+        {{ value_score('recency_days', bins, higher_is_better=false) }} as r_score,
+        {{ value_score('frequency', bins) }} as f_score,
+        {{ value_score('monetary', bins) }} as m_score
+    from recency_computed
+
+),
+
+rfm_segments_assigned as (
+
+    select
+        rfm_scores_assigned.customer_id,
+        rfm_scores_assigned.as_of_date,
+        rfm_scores_assigned.last_order_date,
+        rfm_scores_assigned.recency_days,
+        rfm_scores_assigned.frequency,
+        rfm_scores_assigned.monetary,
+        rfm_scores_assigned.r_score,
+        rfm_scores_assigned.f_score,
+        rfm_scores_assigned.m_score,
+        cast(floor((rfm_scores_assigned.f_score + rfm_scores_assigned.m_score + 1) / 2.0) as integer)
+            as fm_score,
+        {{ dbt.concat([
+            dbt.cast('rfm_scores_assigned.r_score', dbt.type_string()),
+            dbt.cast('rfm_scores_assigned.f_score', dbt.type_string()),
+            dbt.cast('rfm_scores_assigned.m_score', dbt.type_string()),
+        ]) }} as rfm_cell
+    from rfm_scores_assigned
+
+),
+
+final as (
+
+    select
+        rfm_segments_assigned.*,
+        segment_map.rfm_segment
+    from rfm_segments_assigned
+    left join segment_map
+        on
+            rfm_segments_assigned.r_score = segment_map.r_score
+            and rfm_segments_assigned.fm_score = segment_map.fm_score
+
+)
+
+select * from final

@@ -1,0 +1,148 @@
+{#
+    The customer profile: every CRM customer signed up by the as-of date, plus
+    any customer known only from orders (when no CRM table was given). PII
+    only hashed or masked.
+#}
+with
+
+crm_customers as (
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+order_customers as (
+
+    select * from {{ ref('int_orders_aggregated_to_customers') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_events_aggregated_to_customers') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('countries') }}
+
+),
+
+bands as (
+
+    select * from {{ ref('demographic_bands') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+population as (
+
+    select crm_customers.customer_id
+    from crm_customers
+    cross join as_of
+    where cast(crm_customers.signup_at as date) <= as_of.as_of_date or crm_customers.signup_at is null
+    union
+    select customer_id from order_customers
+
+),
+
+profile_joined as (
+
+    select
+        population.customer_id,
+        as_of.as_of_date,
+        coalesce(crm_customers.customer_type, 'unknown') as customer_type,
+        crm_customers.email_hash,
+        crm_customers.email_masked,
+        crm_customers.phone_hash,
+        coalesce(crm_customers.gender, 'unknown') as gender,
+        {{ dbt.datediff('crm_customers.birth_date', 'as_of.as_of_date', 'day') }} / 365.25 as age_years,
+        crm_customers.annual_income,
+        crm_customers.company_size,
+        crm_customers.education,
+        crm_customers.occupation,
+        crm_customers.industry,
+        crm_customers.country_code,
+        countries.country_name,
+        coalesce(countries.region, 'Unknown') as region,
+        crm_customers.city,
+        cast(crm_customers.signup_at as date) as signup_date,
+        crm_customers.acquisition_channel,
+        order_customers.first_order_date,
+        order_customers.last_order_date,
+        coalesce(order_customers.orders_count, 0) as orders_count,
+        order_customers.tenure_days,
+        order_customers.days_since_last_order,
+        order_customers.gap_before_last_order_days,
+        coalesce(events.preferred_device, 'unknown') as preferred_device
+    from population
+    cross join as_of
+    left join crm_customers
+        on population.customer_id = crm_customers.customer_id
+    left join order_customers
+        on population.customer_id = order_customers.customer_id
+    left join events
+        on population.customer_id = events.customer_id
+    left join countries
+        on crm_customers.country_code = countries.country_code
+
+),
+
+bands_assigned as (
+
+    select
+        profile_joined.customer_id,
+        profile_joined.as_of_date,
+        profile_joined.customer_type,
+        profile_joined.email_hash,
+        profile_joined.email_masked,
+        profile_joined.phone_hash,
+        profile_joined.gender,
+        age_bands.band_label as age_band,
+        income_bands.band_label as income_band,
+        profile_joined.education,
+        profile_joined.occupation,
+        profile_joined.industry,
+        size_bands.band_label as company_size_band,
+        profile_joined.country_code,
+        profile_joined.country_name,
+        profile_joined.region,
+        profile_joined.city,
+        profile_joined.signup_date,
+        profile_joined.acquisition_channel,
+        profile_joined.first_order_date,
+        profile_joined.last_order_date,
+        profile_joined.orders_count,
+        profile_joined.tenure_days,
+        profile_joined.days_since_last_order,
+        profile_joined.preferred_device,
+        {{ lifecycle_stage(
+            'profile_joined.orders_count', 'profile_joined.tenure_days',
+            'profile_joined.days_since_last_order', 'profile_joined.gap_before_last_order_days'
+        ) }} as lifecycle_stage
+    from profile_joined
+    left join bands as age_bands
+        on
+            age_bands.band_type = 'age'
+            and profile_joined.age_years >= age_bands.lower_bound
+            and profile_joined.age_years < age_bands.upper_bound
+    left join bands as income_bands
+        on
+            income_bands.band_type = 'income'
+            and profile_joined.annual_income >= income_bands.lower_bound
+            and profile_joined.annual_income < income_bands.upper_bound
+    left join bands as size_bands
+        on
+            size_bands.band_type = 'company_size'
+            and profile_joined.company_size >= size_bands.lower_bound
+            and profile_joined.company_size < size_bands.upper_bound
+
+)
+
+select * from bands_assigned

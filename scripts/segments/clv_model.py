@@ -1,0 +1,156 @@
+"""Predicted CLV as the dbt Python models use it: fit once, predict per customer.
+
+`fit_parameters` turns the `int_clv_inputs` table into one row of fitted
+BG/NBD and Gamma-Gamma parameters (stored as `clv_model_parameters`);
+`predict` applies them per customer (`int_clv_predictions`). The maths is in
+`segments.clv`; this module adds the documented fallback:
+
+- BG/NBD cannot be fitted (too few customers, no repeat purchases, no
+  convergence): `bgnbd_status` says why; purchases, p_alive and CLV are null.
+- Gamma-Gamma cannot be fitted (too few repeat buyers with positive spend):
+  `gamma_gamma_status` says why; expected average value and CLV are null,
+  purchase predictions stay.
+
+Nothing is guessed: a null prediction with its reason beats a made-up number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from segments import clv
+
+INPUT_COLUMNS = ("customer_id", "frequency", "recency", "t", "repeat_average_value")
+PREDICTION_CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class ClvConfig:
+    time_unit_days: float = 7.0
+    horizon_periods: float = 52.0
+    annual_discount_rate: float = 0.10
+    profit_margin: float = 1.0
+
+    @classmethod
+    def from_dbt(cls, config: object) -> ClvConfig:
+        """Read the values the model's yml config passes from vars (they arrive as text)."""
+        get = config.get  # type: ignore[attr-defined]
+        defaults = cls()
+        return cls(
+            **{
+                name: float(get(f"clv_{name}") or getattr(defaults, name))
+                for name in asdict(defaults)
+            }
+        )
+
+
+def _status(error: Exception | None) -> str:
+    return "fitted" if error is None else f"not fitted: {error}"
+
+
+def fit_parameters(inputs: pd.DataFrame, as_of_date: date | None, config: ClvConfig) -> pd.DataFrame:
+    """One row: the fitted parameters, log-likelihoods, sizes and fit status."""
+    nan = float("nan")
+    row: dict[str, object] = {
+        "as_of_date": as_of_date,
+        "time_unit_days": config.time_unit_days,
+        "horizon_periods": config.horizon_periods,
+        "annual_discount_rate": config.annual_discount_rate,
+        "customers": len(inputs),
+    }
+    bgnbd_error: Exception | None = None
+    try:
+        bgnbd = clv.fit_bgnbd(inputs["frequency"], inputs["recency"], inputs["t"])
+        row |= {f"bgnbd_{k}": getattr(bgnbd, k) for k in ("r", "alpha", "a", "b")}
+        row |= {"bgnbd_log_likelihood": bgnbd.log_likelihood, "bgnbd_customers": bgnbd.n_customers}
+    except clv.ClvFitError as error:
+        bgnbd_error = error
+        row |= {f"bgnbd_{k}": nan for k in ("r", "alpha", "a", "b", "log_likelihood")}
+        row["bgnbd_customers"] = 0
+    gamma_error: Exception | None = None
+    try:
+        gamma = clv.fit_gamma_gamma(inputs["frequency"], inputs["repeat_average_value"])
+        row |= {f"gamma_gamma_{k}": getattr(gamma, k) for k in ("p", "q", "gamma")}
+        row |= {
+            "gamma_gamma_log_likelihood": gamma.log_likelihood,
+            "gamma_gamma_customers": gamma.n_customers,
+        }
+    except clv.ClvFitError as error:
+        gamma_error = error
+        row |= {f"gamma_gamma_{k}": nan for k in ("p", "q", "gamma", "log_likelihood")}
+        row["gamma_gamma_customers"] = 0
+    row["bgnbd_status"] = _status(bgnbd_error)
+    row["gamma_gamma_status"] = _status(gamma_error)
+    return pd.DataFrame([row])
+
+
+def _bgnbd(parameters: pd.Series) -> clv.BgNbdParams | None:
+    if parameters["bgnbd_status"] != "fitted":
+        return None
+    return clv.BgNbdParams(
+        r=parameters["bgnbd_r"],
+        alpha=parameters["bgnbd_alpha"],
+        a=parameters["bgnbd_a"],
+        b=parameters["bgnbd_b"],
+        log_likelihood=parameters["bgnbd_log_likelihood"],
+        n_customers=int(parameters["bgnbd_customers"]),
+        converged=True,
+    )
+
+
+def _gamma_gamma(parameters: pd.Series) -> clv.GammaGammaParams | None:
+    if parameters["gamma_gamma_status"] != "fitted":
+        return None
+    return clv.GammaGammaParams(
+        p=parameters["gamma_gamma_p"],
+        q=parameters["gamma_gamma_q"],
+        gamma=parameters["gamma_gamma_gamma"],
+        log_likelihood=parameters["gamma_gamma_log_likelihood"],
+        n_customers=int(parameters["gamma_gamma_customers"]),
+        converged=True,
+    )
+
+
+def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> pd.DataFrame:
+    """Per customer: expected purchases over the horizon, p_alive, expected value, CLV."""
+    out = inputs.loc[:, list(INPUT_COLUMNS)].reset_index(drop=True)
+    size = len(out)
+    for column in ("expected_purchases", "probability_alive", "expected_average_value", "predicted_clv"):
+        out[column] = np.full(size, np.nan)
+    bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)
+    if bgnbd is None or size == 0:
+        return out
+    step_rate = clv.per_step_rate(config.annual_discount_rate, 1.0, config.time_unit_days)
+    # Customers sharing (frequency, recency, t, value) share every prediction:
+    # compute each distinct row once, in chunks to bound memory.
+    keys = out[["frequency", "recency", "t", "repeat_average_value"]].to_numpy(dtype=float)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    results = np.full((len(unique), 4), np.nan)
+    for start in range(0, len(unique), PREDICTION_CHUNK):
+        x, t_x, t_cal, m = unique[start : start + PREDICTION_CHUNK].T
+        block = results[start : start + PREDICTION_CHUNK]
+        block[:, 0] = clv.expected_purchases(bgnbd, config.horizon_periods, x, t_x, t_cal)
+        block[:, 1] = clv.probability_alive(bgnbd, x, t_x, t_cal)
+        if gamma is not None:
+            block[:, 2] = clv.expected_average_value(gamma, x, m)
+            block[:, 3] = clv.discounted_clv(
+                bgnbd,
+                gamma,
+                x,
+                t_x,
+                t_cal,
+                m,
+                horizon_periods=config.horizon_periods,
+                periods_per_step=1.0,
+                discount_rate_per_step=step_rate,
+                margin=config.profit_margin,
+            )
+    out[["expected_purchases", "probability_alive", "expected_average_value", "predicted_clv"]] = (
+        results[inverse]
+    )
+    return out
