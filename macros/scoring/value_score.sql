@@ -30,7 +30,7 @@
         else least(
             {{ bins }},
             1 + cast(floor(
-                cast((rank() {{ window }} - 1) * {{ bins }} as {{ dbt.type_float() }})
+                cast((rank() {{ window }} - 1) * {{ bins }} as {{ customer_segments.type_double() }})
                 / ({{ rows }} - 1)
             ) as {{ dbt.type_int() }})
         )

@@ -54,9 +54,9 @@ periods_computed as (
     select
         days_aggregated_to_customers.customer_id,
         days_aggregated_to_customers.frequency,
-        {{ dbt.datediff('first_transaction_date', 'last_transaction_date', 'day') }} / {{ dbt.cast(unit, dbt.type_float()) }}
+        {{ dbt.datediff('first_transaction_date', 'last_transaction_date', 'day') }} / {{ dbt.cast(unit, type_double()) }}
             as recency,
-        {{ dbt.datediff('first_transaction_date', 'as_of.as_of_date', 'day') }} / {{ dbt.cast(unit, dbt.type_float()) }}
+        {{ dbt.datediff('first_transaction_date', 'as_of.as_of_date', 'day') }} / {{ dbt.cast(unit, type_double()) }}
             as t,
         days_aggregated_to_customers.repeat_average_value,
         as_of.as_of_date

@@ -53,13 +53,13 @@ orders_aggregated_to_customers as (
         count(distinct case when not is_cancelled then ordered_date end) as purchase_days,
         count(case when is_cancelled then order_id end) as cancelled_orders_count,
         count(case when is_returned then order_id end) as returned_orders_count,
-        sum(gross_revenue) as gross_revenue,
-        sum(returned_revenue) as returned_revenue,
-        sum(net_revenue) as net_revenue,
-        sum(cost_of_goods) as cost_of_goods,
-        sum(gross_margin) as gross_margin,
-        sum(shipping_cost) as shipping_cost,
-        sum(units) as units
+        {{ to_money('sum(gross_revenue)') }} as gross_revenue,
+        {{ to_money('sum(returned_revenue)') }} as returned_revenue,
+        {{ to_money('sum(net_revenue)') }} as net_revenue,
+        {{ to_money('sum(cost_of_goods)') }} as cost_of_goods,
+        {{ to_money('sum(gross_margin)') }} as gross_margin,
+        {{ to_money('sum(shipping_cost)') }} as shipping_cost,
+        cast(sum(units) as {{ dbt.type_bigint() }}) as units
     from orders
     group by customer_id
 

@@ -30,7 +30,7 @@ items_aggregated_to_orders as (
     select
         order_id,
         count(*) as line_count,
-        sum(quantity) as units,
+        cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
         count(distinct category) as category_count,
         sum(line_cost_reporting) as items_cost
     from order_items
@@ -93,7 +93,7 @@ margin_computed as (
         is_returned,
         gross_revenue,
         returned_revenue,
-        gross_revenue - returned_revenue as net_revenue,
+        {{ to_money('gross_revenue - returned_revenue') }} as net_revenue,
         {{ to_money(
             'case when gross_revenue = 0 then 0
             else goods_cost * (gross_revenue - returned_revenue) / gross_revenue end'
@@ -111,7 +111,7 @@ final as (
 
     select
         *,
-        net_revenue - cost_of_goods as gross_margin
+        {{ to_money('net_revenue - cost_of_goods') }} as gross_margin
     from margin_computed
 
 )

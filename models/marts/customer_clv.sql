@@ -50,7 +50,8 @@ history_computed as (
             + coalesce(tickets.tickets_count, 0) * ' ~ var('cost_per_ticket')
         ) }} as cost_to_serve,
         {{ to_money('customers.net_revenue / customers.orders_count') }} as average_order_value,
-        customers.orders_count * 365.0 / greatest(customers.tenure_days, 365) as orders_per_year
+        cast(customers.orders_count * 365.0 / greatest(customers.tenure_days, 365) as {{ type_double() }})
+            as orders_per_year
     from customers
     cross join as_of
     left join tickets
@@ -62,7 +63,8 @@ final as (
 
     select
         history_computed.*,
-        history_computed.gross_margin_to_date - history_computed.cost_to_serve as profit_to_date,
+        {{ to_money('history_computed.gross_margin_to_date - history_computed.cost_to_serve') }}
+            as profit_to_date,
         predictions.frequency as repeat_transactions,
         predictions.recency as recency_periods,
         predictions.t as age_periods,

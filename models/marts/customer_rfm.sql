@@ -33,7 +33,7 @@ orders_aggregated_to_customers as (
         as_of.as_of_date,
         max(orders.ordered_date) as last_order_date,
         count(*) as frequency,
-        sum(orders.net_revenue) as monetary
+        {{ to_money('sum(orders.net_revenue)') }} as monetary
     from orders
     cross join as_of
     {%- if var('rfm_lookback_days') %}
