@@ -1,0 +1,102 @@
+"""The glue the dbt Python models use: fit row, predictions, documented fallback."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segments import cdnow, clv
+from segments.clv_model import ClvConfig, fit_parameters, predict
+
+CONFIG = ClvConfig(time_unit_days=7, horizon_periods=39, annual_discount_rate=0.0)
+
+
+@pytest.fixture(scope="module")
+def cdnow_inputs() -> pd.DataFrame:
+    summary = cdnow.sample_summary()
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(len(summary.frequency))],
+            "frequency": summary.frequency,
+            "recency": summary.recency,
+            "t": summary.T,
+            "repeat_average_value": summary.monetary_value,
+        }
+    )
+
+
+def test_fit_row_holds_the_published_cdnow_parameters(cdnow_inputs: pd.DataFrame) -> None:
+    # WHEN the parameters row is fitted on the CDNOW sample inputs
+    row = fit_parameters(cdnow_inputs, date(1997, 9, 30), CONFIG).iloc[0]
+    # THEN it holds Fader, Hardie & Lee's values and says it is fitted
+    assert row["bgnbd_status"] == "fitted"
+    assert row["gamma_gamma_status"] == "fitted"
+    assert round(row["bgnbd_r"], 3) == 0.243
+    assert round(row["bgnbd_b"], 3) == 2.426
+    assert round(row["bgnbd_log_likelihood"], 1) == -9582.4
+    assert round(row["gamma_gamma_p"], 2) == 6.25
+    assert row["customers"] == 2357
+
+
+def test_predictions_match_the_maths_module_row_by_row(cdnow_inputs: pd.DataFrame) -> None:
+    row = fit_parameters(cdnow_inputs, date(1997, 9, 30), CONFIG).iloc[0]
+    # WHEN predictions run (distinct rows computed once, then spread back)
+    out = predict(cdnow_inputs, row, CONFIG)
+    # THEN each customer gets exactly what segments.clv computes for it
+    params = clv.fit_bgnbd(cdnow_inputs["frequency"], cdnow_inputs["recency"], cdnow_inputs["t"])
+    direct = clv.expected_purchases(
+        params, 39, cdnow_inputs["frequency"], cdnow_inputs["recency"], cdnow_inputs["t"]
+    )
+    np.testing.assert_allclose(out["expected_purchases"], direct, rtol=1e-6)
+    assert out["customer_id"].tolist() == cdnow_inputs["customer_id"].tolist()
+    # one-time buyers: p_alive 1 by the model, population mean value
+    one_timers = out[out["frequency"] == 0]
+    assert (one_timers["probability_alive"] == 1).all()
+    assert one_timers["expected_average_value"].nunique() == 1
+    # zero discount: CLV = expected purchases x expected value
+    np.testing.assert_allclose(
+        out["predicted_clv"], out["expected_purchases"] * out["expected_average_value"], rtol=1e-6
+    )
+
+
+def test_degenerate_data_falls_back_to_null_predictions_with_a_reason() -> None:
+    # GIVEN three customers who never came back (no repeat purchase at all)
+    inputs = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "frequency": [0, 0, 0],
+            "recency": [0.0, 0.0, 0.0],
+            "t": [5.0, 3.0, 1.0],
+            "repeat_average_value": [0.0, 0.0, 0.0],
+        }
+    )
+    # WHEN fitted and predicted
+    row = fit_parameters(inputs, date(2024, 1, 1), CONFIG).iloc[0]
+    out = predict(inputs, row, CONFIG)
+    # THEN both models say why they are not fitted, and nothing is made up
+    assert row["bgnbd_status"].startswith("not fitted: ")
+    assert row["gamma_gamma_status"].startswith("not fitted: ")
+    assert np.isnan(row["bgnbd_r"])
+    assert out[["expected_purchases", "probability_alive", "predicted_clv"]].isna().all().all()
+    assert len(out) == 3
+
+
+def test_gamma_gamma_failure_keeps_purchase_predictions(cdnow_inputs: pd.DataFrame) -> None:
+    # GIVEN CDNOW inputs where every repeat mean is zero (all refunded)
+    inputs = cdnow_inputs.assign(repeat_average_value=0.0)
+    row = fit_parameters(inputs, date(1997, 9, 30), CONFIG).iloc[0]
+    out = predict(inputs, row, CONFIG)
+    # THEN purchases are still predicted, value and CLV are null
+    assert row["bgnbd_status"] == "fitted"
+    assert row["gamma_gamma_status"].startswith("not fitted: ")
+    assert out["expected_purchases"].notna().all()
+    assert out[["expected_average_value", "predicted_clv"]].isna().all().all()
+
+
+def test_config_reads_var_text_and_defaults() -> None:
+    # dbt passes vars through yml config as text; missing ones keep defaults
+    config = ClvConfig.from_dbt({"clv_time_unit_days": "1", "clv_horizon_periods": "365"})
+    assert config == ClvConfig(time_unit_days=1.0, horizon_periods=365.0)
