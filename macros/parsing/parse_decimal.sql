@@ -9,7 +9,7 @@
 {%- endmacro %}
 
 {% macro default__parse_decimal(column, scale) -%}
-    {{ dbt.safe_cast(
+    {{ customer_segments.try_cast(
         "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '[$€£¥,\\s]', '', 'g')",
         "decimal(18, " ~ scale ~ ")"
     ) }}

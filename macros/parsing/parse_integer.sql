@@ -6,5 +6,5 @@
 {%- endmacro %}
 
 {% macro default__parse_integer(column) -%}
-    {{ dbt.safe_cast(customer_segments.clean_text(column), dbt.type_bigint()) }}
+    {{ customer_segments.try_cast(customer_segments.clean_text(column), dbt.type_bigint()) }}
 {%- endmacro %}
