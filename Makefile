@@ -30,7 +30,8 @@ build: demo-data
 lint: $(STAMP)
 	$(BIN)/ruff check scripts
 	$(BIN)/ruff format --check scripts
-	$(BIN)/sqlfluff lint models tests analyses
+	@mkdir -p target
+	DUCKDB_PATH=target/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 dbt-test: $(STAMP)
 	$(BIN)/segments generate --customers 2000 --seed 7 --out $(TEST_DIR)/raw

@@ -49,19 +49,32 @@ days_aggregated_to_customers as (
 
 ),
 
-periods_computed as (
+days_computed as (
 
     select
         days_aggregated_to_customers.customer_id,
         days_aggregated_to_customers.frequency,
-        {{ dbt.datediff('first_transaction_date', 'last_transaction_date', 'day') }} / {{ dbt.cast(unit, type_double()) }}
-            as recency,
-        {{ dbt.datediff('first_transaction_date', 'as_of.as_of_date', 'day') }} / {{ dbt.cast(unit, type_double()) }}
-            as t,
+        {{ dbt.datediff('first_transaction_date', 'last_transaction_date', 'day') }}
+            as recency_days,
+        {{ dbt.datediff('first_transaction_date', 'as_of.as_of_date', 'day') }}
+            as age_days,
         days_aggregated_to_customers.repeat_average_value,
         as_of.as_of_date
     from days_aggregated_to_customers
     cross join as_of
+
+),
+
+periods_computed as (
+
+    select
+        customer_id,
+        frequency,
+        recency_days / {{ dbt.cast(unit, type_double()) }} as recency,
+        age_days / {{ dbt.cast(unit, type_double()) }} as t,
+        repeat_average_value,
+        as_of_date
+    from days_computed
 
 )
 

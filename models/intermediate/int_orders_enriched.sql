@@ -66,8 +66,10 @@ revenue_computed as (
             as returned_revenue,
         case when orders_as_of.is_cancelled then 0 else orders_as_of.shipping_cost_reporting end
             as shipping_cost,
-        coalesce(items_aggregated_to_orders.items_cost,
-            orders_as_of.gross_amount_reporting * {{ var('default_cost_ratio') }}) as goods_cost,
+        coalesce(
+            items_aggregated_to_orders.items_cost,
+            orders_as_of.gross_amount_reporting * {{ var('default_cost_ratio') }}
+        ) as goods_cost,
         items_aggregated_to_orders.items_cost is null as is_cost_estimated,
         coalesce(items_aggregated_to_orders.line_count, 0) as line_count,
         coalesce(items_aggregated_to_orders.units, 0) as units,

@@ -16,7 +16,14 @@ orders as (
 
 as_of as (
 
-    select as_of_date from {{ ref('int_as_of_date') }}
+    select
+        as_of_date,
+        {%- if var('rfm_lookback_days') %}
+        {{ dbt.dateadd('day', -1 * var('rfm_lookback_days'), 'as_of_date') }} as window_start_date
+        {%- else %}
+        cast(null as date) as window_start_date
+        {%- endif %}
+    from {{ ref('int_as_of_date') }}
 
 ),
 
@@ -36,9 +43,7 @@ orders_aggregated_to_customers as (
         {{ to_money('sum(orders.net_revenue)') }} as monetary
     from orders
     cross join as_of
-    {%- if var('rfm_lookback_days') %}
-    where orders.ordered_date > {{ dbt.dateadd('day', -1 * var('rfm_lookback_days'), 'as_of.as_of_date') }}
-    {%- endif %}
+    where orders.ordered_date > as_of.window_start_date or as_of.window_start_date is null
     group by orders.customer_id, as_of.as_of_date
 
 ),
@@ -47,7 +52,8 @@ recency_computed as (
 
     select
         *,
-        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }} as recency_days
+        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+            as recency_days
     from orders_aggregated_to_customers
 
 ),

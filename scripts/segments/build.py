@@ -64,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     if args.as_of:
         dbt_vars["as_of_date"] = args.as_of
     files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
-    summary = build(warehouse, args.target, files, mapping, dbt_vars, args.select, args.max_bad_share)
+    summary = build(
+        warehouse, args.target, files, mapping, dbt_vars, args.select, args.max_bad_share
+    )
     print_summary(warehouse, summary)
     return 0
 

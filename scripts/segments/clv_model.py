@@ -52,7 +52,9 @@ def _status(error: Exception | None) -> str:
     return "fitted" if error is None else f"not fitted: {error}"
 
 
-def fit_parameters(inputs: pd.DataFrame, as_of_date: date | None, config: ClvConfig) -> pd.DataFrame:
+def fit_parameters(
+    inputs: pd.DataFrame, as_of_date: date | None, config: ClvConfig
+) -> pd.DataFrame:
     """One row: the fitted parameters, log-likelihoods, sizes and fit status."""
     nan = float("nan")
     row: dict[str, object] = {
@@ -119,7 +121,12 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
     """Per customer: expected purchases over the horizon, p_alive, expected value, CLV."""
     out = inputs.loc[:, list(INPUT_COLUMNS)].reset_index(drop=True)
     size = len(out)
-    for column in ("expected_purchases", "probability_alive", "expected_average_value", "predicted_clv"):
+    for column in (
+        "expected_purchases",
+        "probability_alive",
+        "expected_average_value",
+        "predicted_clv",
+    ):
         out[column] = np.full(size, np.nan)
     bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)
     if bgnbd is None or size == 0:

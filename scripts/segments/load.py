@@ -182,7 +182,8 @@ def load_table(
     header = None if path.name.endswith(".parquet") else read_csv_header(path)
     qualified = f"{RAW_SCHEMA}.{table.name}"
     try:
-        con.execute(f"create or replace temp table _staging_load as select * from {_source_sql(path, header)}")
+        source = _source_sql(path, header)
+        con.execute(f"create or replace temp table _staging_load as select * from {source}")
         if header is None:
             header = [row[0] for row in con.execute("describe _staging_load").fetchall()]
         con.execute(
@@ -192,7 +193,9 @@ def load_table(
         con.execute("drop table _staging_load")
     except duckdb.Error as error:
         detail = str(error).strip().splitlines()[0]
-        raise InputFileError(f"{path.name}: cannot be read as {table.name} data: {detail}") from error
+        raise InputFileError(
+            f"{path.name}: cannot be read as {table.name} data: {detail}"
+        ) from error
     resolved = _resolve_columns(table, path, header, mapping)
     rows = con.execute(f"select count(*) from {qualified}").fetchone()[0]
     if table.required and rows == 0:

@@ -167,7 +167,12 @@ TABLES: tuple[Table, ...] = (
         (
             _c("event_id", TEXT, "Event key.", required=True),
             _c("customer_id", TEXT, "Customer (blank for anonymous visitors)."),
-            _c("event_type", TEXT, "view / add_to_cart / favorite / checkout / purchase.", required=True),
+            _c(
+                "event_type",
+                TEXT,
+                "view / add_to_cart / favorite / checkout / purchase.",
+                required=True,
+            ),
             _c("product_id", TEXT, "Product concerned."),
             _c("occurred_at", TIMESTAMP, "Event time.", required=True),
             _c("device", TEXT, "ios / android / web."),
@@ -223,7 +228,9 @@ TABLES: tuple[Table, ...] = (
         ("customer_id",),
         (
             _c("customer_id", TEXT, "Customer.", required=True),
-            _c("estimated_annual_spend", DECIMAL, "Estimated annual category spend.", required=True),
+            _c(
+                "estimated_annual_spend", DECIMAL, "Estimated annual category spend.", required=True
+            ),
             _c("currency", TEXT, "ISO 4217 code; default the reporting currency."),
             _c("estimated_at", DATE, "When the estimate was made."),
         ),

@@ -106,5 +106,7 @@ def test_second_build_fails_fast_while_one_holds_the_lock(tmp_path: Path, orders
     with (tmp_path / "warehouse.duckdb.lock").open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(WarehouseLockedError, match="is being built by"):
-            build.build(warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {})
+            build.build(
+                warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {}
+            )
     assert not warehouse.exists()

@@ -40,7 +40,9 @@ pairs_matched as (
         on
             score_pairs.r_score = segment_map.r_score
             and score_pairs.fm_score = segment_map.fm_score
-    group by 1, 2
+    group by
+        coalesce(score_pairs.r_score, segment_map.r_score),
+        coalesce(score_pairs.fm_score, segment_map.fm_score)
 
 )
 
