@@ -7,8 +7,18 @@ are exactly those an auditor sees there. Maths in segments.clv_model.
 from segments.clv_model import ClvConfig, predict
 
 
+def clv_config(dbt):
+    # Literal config.get calls: dbt only passes the keys it finds this way.
+    return ClvConfig.from_config(
+        time_unit_days=dbt.config.get("clv_time_unit_days"),
+        horizon_periods=dbt.config.get("clv_horizon_periods"),
+        annual_discount_rate=dbt.config.get("clv_annual_discount_rate"),
+        profit_margin=dbt.config.get("clv_profit_margin"),
+    )
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_clv_inputs").df()
     parameters = dbt.ref("clv_model_parameters").df().iloc[0]
-    return predict(inputs, parameters, ClvConfig.from_dbt(dbt.config))
+    return predict(inputs, parameters, clv_config(dbt))

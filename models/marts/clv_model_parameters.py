@@ -9,9 +9,19 @@ import pandas as pd
 from segments.clv_model import ClvConfig, fit_parameters
 
 
+def clv_config(dbt):
+    # Literal config.get calls: dbt only passes the keys it finds this way.
+    return ClvConfig.from_config(
+        time_unit_days=dbt.config.get("clv_time_unit_days"),
+        horizon_periods=dbt.config.get("clv_horizon_periods"),
+        annual_discount_rate=dbt.config.get("clv_annual_discount_rate"),
+        profit_margin=dbt.config.get("clv_profit_margin"),
+    )
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_clv_inputs").df()
     as_of = dbt.ref("int_as_of_date").df()["as_of_date"].iloc[0]
     as_of = None if pd.isna(as_of) else pd.Timestamp(as_of).date()
-    return fit_parameters(inputs, as_of, ClvConfig.from_dbt(dbt.config))
+    return fit_parameters(inputs, as_of, clv_config(dbt))

@@ -16,14 +16,16 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
 
 from segments import load, project
 from segments.dbt import run_dbt
-from segments.errors import WarehouseLockedError
+from segments.errors import SegmentsError, WarehouseLockedError
 
 SUMMARY_SCHEMAS = ("marts", "audit")
 
@@ -44,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--column-map", type=Path, help="YAML mapping of your column names (see README)"
     )
     parser.add_argument(
+        "--vars",
+        dest="dbt_vars",
+        help="dbt vars as a YAML mapping, e.g. '{rfm_bins: 4}' (see dbt_project.yml)",
+    )
+    parser.add_argument(
         "--select", nargs="+", help="dbt node selection (default: the whole project)"
     )
     parser.add_argument(
@@ -58,17 +65,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     warehouse = project.warehouse_path(args.target)
     mapping = project.column_mapping(args.column_map)
-    dbt_vars: dict[str, Any] = {}
+    dbt_vars = parse_vars(args.dbt_vars)
     if args.column_map is not None:
         dbt_vars["raw_columns"] = mapping
     if args.as_of:
-        dbt_vars["as_of_date"] = args.as_of
+        try:
+            dbt_vars["as_of_date"] = date.fromisoformat(args.as_of).isoformat()
+        except ValueError:
+            raise SegmentsError(
+                f"--as-of must be a date like 2025-06-30, got {args.as_of!r}"
+            ) from None
     files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
     summary = build(
         warehouse, args.target, files, mapping, dbt_vars, args.select, args.max_bad_share
     )
     print_summary(warehouse, summary)
     return 0
+
+
+def parse_vars(text: str | None) -> dict[str, Any]:
+    """`--vars` text as a mapping, or a clear error."""
+    if not text:
+        return {}
+    try:
+        parsed = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SegmentsError(f"--vars is not valid YAML: {error}") from error
+    if not isinstance(parsed, dict):
+        raise SegmentsError(f"--vars must be a mapping like '{{rfm_bins: 4}}', got {text!r}")
+    return parsed
 
 
 @contextmanager

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from segments import clv
+from segments.errors import SegmentsError
 
 INPUT_COLUMNS = ("customer_id", "frequency", "recency", "t", "repeat_average_value")
 PREDICTION_CHUNK = 50_000
@@ -36,16 +37,17 @@ class ClvConfig:
     profit_margin: float = 1.0
 
     @classmethod
-    def from_dbt(cls, config: object) -> ClvConfig:
-        """Read the values the model's yml config passes from vars (they arrive as text)."""
-        get = config.get  # type: ignore[attr-defined]
-        defaults = cls()
-        return cls(
-            **{
-                name: float(get(f"clv_{name}") or getattr(defaults, name))
-                for name in asdict(defaults)
-            }
-        )
+    def from_config(cls, **values: object) -> ClvConfig:
+        """Build from the model's config values (dbt passes vars through as text).
+
+        A missing value is an error, not a silent default: dbt only hands a
+        Python model the config keys it reads with literal
+        `dbt.config.get("...")` calls.
+        """
+        missing = sorted(name for name in asdict(cls()) if values.get(name) in (None, ""))
+        if missing:
+            raise SegmentsError(f"CLV config values missing: {', '.join(missing)}")
+        return cls(**{name: float(values[name]) for name in asdict(cls())})
 
 
 def _status(error: Exception | None) -> str:

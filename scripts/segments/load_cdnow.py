@@ -12,12 +12,15 @@ whole warehouse can be built on real purchases:
   separate orders. `ordered_at` is the ISO date, `amount` the dollar value
   (2 decimals), `currency` USD, `status` completed (CDNOW records no
   cancellations or returns). Lines with amount 0.00 (80 in the master file, 8
-  in the sample) are kept as recorded: staging quarantines them as
-  `non_positive_amount`, which the audit reports.
+  in the sample) are kept as recorded. They are real purchases in Fader &
+  Hardie's analyses, so the build this command runs sets the dbt var
+  `quarantine_zero_amount_orders: false` (CDNOW_VARS); a plain
+  `segments build` of these files would quarantine them as
+  `non_positive_amount`.
 - `customers.csv`: `customer_id` only. CDNOW has no customer attributes, so
   every other raw table is absent, which the build supports.
-- `_manifest.json`: source, customer and order counts, date range, and the
-  rows staging will quarantine.
+- `_manifest.json`: source, customer and order counts, date range and the
+  number of 0.00 orders.
 
 `customer_id` is the id of the file converted: the master file's 1..23570,
 or with `--sample` the sample's own 1..2357 (the published summary's `ID`).
@@ -47,6 +50,8 @@ STATUS = "completed"
 ORDER_COLUMNS = ("order_id", "customer_id", "ordered_at", "amount", "status", "currency")
 CUSTOMER_COLUMNS = ("customer_id",)
 WRITTEN_FILES = ("orders.csv", "customers.csv")
+# CDNOW's 0.00 purchases are purchases (Fader & Hardie keep them).
+CDNOW_VARS = "{quarantine_zero_amount_orders: false}"
 DEFAULT_OUT = {False: Path("data/cdnow"), True: Path("data/cdnow-sample")}
 SOURCE = (
     "CDNOW transactions (Fader & Hardie), vendored from the lifetimes package 0.11.3, MIT licence"
@@ -128,11 +133,12 @@ def run(args: argparse.Namespace) -> int:
     if result.zero_amount_orders:
         print(
             f"note: {result.zero_amount_orders} orders have amount 0.00 as recorded by CDNOW; "
-            "staging will quarantine them as non_positive_amount"
+            f"they are kept as purchases (--vars '{CDNOW_VARS}')"
         )
-    build_argv = ["build", "--raw-dir", str(out), "--target", args.target]
+    build_argv = ["build", "--raw-dir", str(out), "--target", args.target, "--vars", CDNOW_VARS]
     if not args.build:
         shown = ["build", "--raw-dir", _shown_path(out), "--target", args.target]
+        shown += ["--vars", CDNOW_VARS]
         print(f"next: segments {shlex.join(shown)}")
         return 0
     return build.run(build_arguments(build_argv))
@@ -228,7 +234,7 @@ def _manifest(result: Conversion, source_file: str) -> str:
         "order_dates": {"first": result.first_date, "last": result.last_date},
         "reporting_currency": CURRENCY,
         "tables": {"customers": {"rows": result.customers}, "orders": {"rows": result.orders}},
-        "quarantined": {"orders": {"non_positive_amount": result.zero_amount_orders}},
+        "zero_amount_orders": result.zero_amount_orders,
     }
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

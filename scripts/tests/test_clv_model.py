@@ -10,6 +10,7 @@ import pytest
 
 from segments import cdnow, clv
 from segments.clv_model import ClvConfig, fit_parameters, predict
+from segments.errors import SegmentsError
 
 CONFIG = ClvConfig(time_unit_days=7, horizon_periods=39, annual_discount_rate=0.0)
 
@@ -96,7 +97,12 @@ def test_gamma_gamma_failure_keeps_purchase_predictions(cdnow_inputs: pd.DataFra
     assert out[["expected_average_value", "predicted_clv"]].isna().all().all()
 
 
-def test_config_reads_var_text_and_defaults() -> None:
-    # dbt passes vars through yml config as text; missing ones keep defaults
-    config = ClvConfig.from_dbt({"clv_time_unit_days": "1", "clv_horizon_periods": "365"})
-    assert config == ClvConfig(time_unit_days=1.0, horizon_periods=365.0)
+def test_config_reads_var_text_and_refuses_missing_values() -> None:
+    # dbt passes vars through the yml config as text
+    config = ClvConfig.from_config(
+        time_unit_days="1", horizon_periods="365", annual_discount_rate="0", profit_margin="0.3"
+    )
+    assert config == ClvConfig(1.0, 365.0, 0.0, 0.3)
+    # a value dbt did not pass is an error, never a silent default
+    with pytest.raises(SegmentsError, match="CLV config values missing: profit_margin"):
+        ClvConfig.from_config(time_unit_days="1", horizon_periods="2", annual_discount_rate="0")

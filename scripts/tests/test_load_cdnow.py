@@ -76,7 +76,7 @@ def test_orders_use_the_raw_contract_and_keep_zero_amounts(sample_dir: Path) -> 
     zero = sum(row["amount"] == "0.00" for row in orders)
     assert zero == 8
     manifest = json.loads((sample_dir / load_cdnow.MANIFEST_NAME).read_text())
-    assert manifest["quarantined"] == {"orders": {"non_positive_amount": zero}}
+    assert manifest["zero_amount_orders"] == zero
     assert manifest["tables"] == {"customers": {"rows": 2_357}, "orders": {"rows": 6_919}}
 
 
@@ -91,7 +91,7 @@ def test_master_has_all_customers_within_the_study_period(master_dir: Path) -> N
     assert (dates[0], dates[-1]) == ("1997-01-01", "1998-06-30")
     manifest = json.loads((master_dir / load_cdnow.MANIFEST_NAME).read_text())
     assert manifest["order_dates"] == {"first": "1997-01-01", "last": "1998-06-30"}
-    assert manifest["quarantined"]["orders"]["non_positive_amount"] == 80
+    assert manifest["zero_amount_orders"] == 80
 
 
 @pytest.mark.parametrize(("converted", "sample"), [("sample_dir", True), ("master_dir", False)])
@@ -167,7 +167,9 @@ def test_build_gets_the_arguments_segments_build_would(
         cli.main(["load-cdnow", "--sample", "--out", str(tmp_path), "--build", "--target", "ci"])
         == 0
     )
-    # THEN build.run got the namespace `segments build --raw-dir <out> --target ci` parses to
-    expected = cli.parser().parse_args(["build", "--raw-dir", str(tmp_path), "--target", "ci"])
+    # THEN build.run got what `segments build` parses, zero-amount purchases kept
+    expected = cli.parser().parse_args(
+        ["build", "--raw-dir", str(tmp_path), "--target", "ci", "--vars", load_cdnow.CDNOW_VARS]
+    )
     assert len(calls) == 1
     assert vars(calls[0]) == vars(expected)

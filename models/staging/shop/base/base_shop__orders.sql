@@ -48,7 +48,8 @@ rules_applied as (
             when amount is null then 'invalid_number'
             when returned_amount is null and returned_amount_text is not null then 'invalid_number'
             when ordered_at > {{ dbt.current_timestamp() }} then 'future_date'
-            when amount <= 0 then 'non_positive_amount'
+            when amount < 0 then 'non_positive_amount'
+            when amount = 0 and {{ var('quarantine_zero_amount_orders') }} then 'non_positive_amount'
             when order_status not in ('completed', 'cancelled', 'returned') then 'invalid_status'
             when returned_amount < 0 or returned_amount > amount then 'invalid_returned_amount'
         end as quarantine_reason
