@@ -1,0 +1,104 @@
+{#
+    The composite score's inputs, one row per customer with a purchase and
+    indicator: raw value, value normalised to 0-1 by percent rank among
+    customers (ties equal; 0 = lowest, 1 = highest), weight from the
+    composite_weights seed and contribution = weight x normalised value.
+    A customer never asked for satisfaction gets the neutral 0.5.
+#}
+with
+
+activity as (
+
+    select * from {{ ref('int_customers_window_activity') }}
+
+),
+
+history as (
+
+    select * from {{ ref('int_customers_value_history') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('int_tickets_aggregated_to_customers') }}
+
+),
+
+weights as (
+
+    select * from {{ ref('composite_weights') }}
+
+),
+
+facts_joined as (
+
+    select
+        activity.*,
+        history.average_order_value,
+        history.tenure_days,
+        tickets.average_satisfaction
+    from activity
+    left join history
+        on activity.customer_id = history.customer_id
+    left join tickets
+        on activity.customer_id = tickets.customer_id
+
+),
+
+indicators_unpivoted as (
+
+    {%- for indicator, column in [
+        ('window_revenue', 'window_revenue'),
+        ('average_order_value', 'average_order_value'),
+        ('window_orders', 'window_orders'),
+        ('category_breadth', 'category_breadth'),
+        ('active_months', 'active_months'),
+        ('satisfaction', 'average_satisfaction'),
+        ('tenure', 'tenure_days'),
+        ('referrals', 'referrals'),
+    ] %}
+    select
+        customer_id,
+        '{{ indicator }}' as indicator,
+        cast({{ column }} as {{ type_double() }}) as raw_value
+    from facts_joined
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+indicators_normalised as (
+
+    select
+        customer_id,
+        indicator,
+        raw_value,
+        case
+            when raw_value is null then 0.5
+            else percent_rank() over (partition by indicator, raw_value is null order by raw_value)
+        end as normalised_value
+    from indicators_unpivoted
+
+),
+
+contributions_computed as (
+
+    select
+        indicators_normalised.customer_id,
+        indicators_normalised.indicator,
+        weights.indicator_group,
+        indicators_normalised.raw_value,
+        cast(indicators_normalised.normalised_value as {{ type_double() }}) as normalised_value,
+        cast(weights.weight as {{ type_double() }}) as weight,
+        cast(weights.weight * indicators_normalised.normalised_value as {{ type_double() }})
+            as contribution
+    from indicators_normalised
+    inner join weights
+        on indicators_normalised.indicator = weights.indicator
+
+)
+
+select * from contributions_computed

@@ -1,0 +1,37 @@
+{#
+    Composite score (sum of the indicators' contributions, 0-1) and its tier
+    (high / mid / low by var thresholds), one row per customer with a purchase.
+#}
+with
+
+indicators as (
+
+    select * from {{ ref('int_customer_indicators') }}
+
+),
+
+scores_summed as (
+
+    select
+        customer_id,
+        cast(sum(contribution) as {{ type_double() }}) as composite_score,
+        sum(case when indicator_group = 'financial' then contribution else 0 end) as financial_score,
+        sum(case when indicator_group = 'behavioural' then contribution else 0 end) as behavioural_score,
+        sum(case when indicator_group = 'relationship' then contribution else 0 end) as relationship_score
+    from indicators
+    group by customer_id
+
+),
+
+tiered as (
+
+    select
+        *,
+        {{ tier_by_thresholds(
+            'composite_score', var('composite_high_threshold'), var('composite_mid_threshold')
+        ) }} as composite_tier
+    from scores_summed
+
+)
+
+select * from tiered

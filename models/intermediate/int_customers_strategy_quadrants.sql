@@ -1,0 +1,130 @@
+{#
+    Strategy matrix per customer with a purchase: share of wallet (window
+    revenue, annualised, over the estimated annual category spend) high or
+    low at var('share_of_wallet_high_threshold'), x upcoming purchase volume
+    (BG/NBD expected purchases over the CLV horizon) large at or above the
+    var('upcoming_volume_large_percentile') percentile, else small. The
+    strategy_quadrants seed names the four cells. Without a wallet estimate
+    or a purchase prediction the quadrant is null and strategy_input_missing
+    says which input is missing.
+#}
+with
+
+activity as (
+
+    select * from {{ ref('int_customers_window_activity') }}
+
+),
+
+wallet_estimates as (
+
+    select * from {{ ref('stg_crm__wallet_estimates') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_finance__fx_rates') }}
+
+),
+
+predictions as (
+
+    select * from {{ ref('int_clv_predictions') }}
+
+),
+
+quadrants as (
+
+    select * from {{ ref('strategy_quadrants') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+wallets_converted as (
+
+    select
+        wallet_estimates.customer_id,
+        wallet_estimates.estimated_annual_spend * case
+            when wallet_estimates.currency_code = '{{ var("reporting_currency") }}' then 1
+            else fx_rates.rate_to_reporting
+        end as estimated_annual_spend
+    from wallet_estimates
+    cross join as_of
+    left join fx_rates
+        on
+            wallet_estimates.currency_code = fx_rates.currency_code
+            and coalesce(wallet_estimates.estimated_date, as_of.as_of_date) >= fx_rates.valid_from
+            and coalesce(wallet_estimates.estimated_date, as_of.as_of_date) < fx_rates.valid_to
+
+),
+
+inputs_joined as (
+
+    select
+        activity.customer_id,
+        cast(
+            activity.window_revenue * 365.0 / {{ var('scoring_window_days') }}
+            / nullif(wallets_converted.estimated_annual_spend, 0) as {{ type_double() }}
+        ) as share_of_wallet,
+        predictions.expected_purchases,
+        case
+            when predictions.expected_purchases is not null
+                then percent_rank() over (
+                    partition by predictions.expected_purchases is null
+                    order by predictions.expected_purchases
+                )
+        end as upcoming_volume_percentile,
+        case
+            when wallets_converted.estimated_annual_spend is null then 'share_of_wallet'
+            when predictions.expected_purchases is null then 'expected_purchases'
+        end as strategy_input_missing
+    from activity
+    left join wallets_converted
+        on activity.customer_id = wallets_converted.customer_id
+    left join predictions
+        on activity.customer_id = predictions.customer_id
+
+),
+
+levels_assigned as (
+
+    select
+        *,
+        case
+            when share_of_wallet >= {{ var('share_of_wallet_high_threshold') }} then 'high'
+            when share_of_wallet is not null then 'low'
+        end as share_of_wallet_level,
+        case
+            when upcoming_volume_percentile >= {{ var('upcoming_volume_large_percentile') }} then 'large'
+            when upcoming_volume_percentile is not null then 'small'
+        end as upcoming_volume_level
+    from inputs_joined
+
+),
+
+final as (
+
+    select
+        levels_assigned.customer_id,
+        levels_assigned.share_of_wallet,
+        levels_assigned.share_of_wallet_level,
+        levels_assigned.expected_purchases,
+        cast(levels_assigned.upcoming_volume_percentile as {{ type_double() }}) as upcoming_volume_percentile,
+        levels_assigned.upcoming_volume_level,
+        quadrants.strategy_quadrant,
+        levels_assigned.strategy_input_missing
+    from levels_assigned
+    left join quadrants
+        on
+            levels_assigned.share_of_wallet_level = quadrants.share_of_wallet_level
+            and levels_assigned.upcoming_volume_level = quadrants.upcoming_volume_level
+
+)
+
+select * from final

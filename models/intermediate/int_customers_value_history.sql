@@ -1,0 +1,64 @@
+{#
+    Historical value per customer with a purchase up to the as-of date.
+    Profit = gross margin - cost to serve, where cost to serve = shipping +
+    returns x var('cost_per_return') + tickets x var('cost_per_ticket').
+#}
+with
+
+customers as (
+
+    select * from {{ ref('int_orders_aggregated_to_customers') }}
+    where orders_count > 0
+
+),
+
+tickets as (
+
+    select * from {{ ref('int_tickets_aggregated_to_customers') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+history_computed as (
+
+    select
+        customers.customer_id,
+        as_of.as_of_date,
+        customers.first_order_date,
+        customers.last_order_date,
+        customers.tenure_days,
+        customers.orders_count,
+        customers.returned_orders_count,
+        coalesce(tickets.tickets_count, 0) as tickets_count,
+        customers.net_revenue as revenue_to_date,
+        customers.gross_margin as gross_margin_to_date,
+        {{ to_money(
+            'customers.shipping_cost
+            + customers.returned_orders_count * ' ~ var('cost_per_return') ~ '
+            + coalesce(tickets.tickets_count, 0) * ' ~ var('cost_per_ticket')
+        ) }} as cost_to_serve,
+        {{ to_money('customers.net_revenue / customers.orders_count') }} as average_order_value,
+        cast(customers.orders_count * 365.0 / greatest(customers.tenure_days, 365) as {{ type_double() }})
+            as orders_per_year
+    from customers
+    cross join as_of
+    left join tickets
+        on customers.customer_id = tickets.customer_id
+
+),
+
+profit_computed as (
+
+    select
+        *,
+        {{ to_money('gross_margin_to_date - cost_to_serve') }} as profit_to_date
+    from history_computed
+
+)
+
+select * from profit_computed

@@ -1,0 +1,95 @@
+{#
+    One row per customer with a purchase up to the as-of date: activity in
+    the scoring window (the last var('scoring_window_days') days) and the
+    behaviour and relationship facts the composite score uses.
+#}
+with
+
+orders as (
+
+    select * from {{ ref('int_orders_enriched') }}
+    where not is_cancelled
+
+),
+
+order_items as (
+
+    select * from {{ ref('int_order_items_checked') }}
+    where quarantine_reason is null
+
+),
+
+customers as (
+
+    select * from {{ ref('stg_crm__customers') }}
+
+),
+
+as_of as (
+
+    select
+        as_of_date,
+        {{ dbt.dateadd('day', -1 * var('scoring_window_days'), 'as_of_date') }} as window_start_date
+    from {{ ref('int_as_of_date') }}
+
+),
+
+orders_aggregated_to_customers as (
+
+    select
+        orders.customer_id,
+        sum(case when orders.ordered_date > as_of.window_start_date then orders.net_revenue else 0 end)
+            as window_revenue,
+        count(case when orders.ordered_date > as_of.window_start_date then orders.order_id end)
+            as window_orders,
+        count(distinct case
+            when orders.ordered_date > as_of.window_start_date
+                then {{ dbt.date_trunc('month', 'orders.ordered_date') }}
+        end) as active_months
+    from orders
+    cross join as_of
+    group by orders.customer_id
+
+),
+
+categories_aggregated_to_customers as (
+
+    select
+        orders.customer_id,
+        count(distinct order_items.category) as category_breadth
+    from order_items
+    inner join orders
+        on order_items.order_id = orders.order_id
+    group by orders.customer_id
+
+),
+
+referrals_aggregated_to_customers as (
+
+    select
+        referred_by_customer_id as customer_id,
+        count(*) as referrals
+    from customers
+    where referred_by_customer_id is not null
+    group by referred_by_customer_id
+
+),
+
+final as (
+
+    select
+        orders_aggregated_to_customers.customer_id,
+        {{ to_money('orders_aggregated_to_customers.window_revenue') }} as window_revenue,
+        orders_aggregated_to_customers.window_orders,
+        orders_aggregated_to_customers.active_months,
+        coalesce(categories_aggregated_to_customers.category_breadth, 0) as category_breadth,
+        coalesce(referrals_aggregated_to_customers.referrals, 0) as referrals
+    from orders_aggregated_to_customers
+    left join categories_aggregated_to_customers
+        on orders_aggregated_to_customers.customer_id = categories_aggregated_to_customers.customer_id
+    left join referrals_aggregated_to_customers
+        on orders_aggregated_to_customers.customer_id = referrals_aggregated_to_customers.customer_id
+
+)
+
+select * from final

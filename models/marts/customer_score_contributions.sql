@@ -1,0 +1,36 @@
+{#
+    Why each customer scored what it scored: one row per customer and
+    indicator of the composite score, with the raw value, its 0-1
+    normalisation, the weight in force and the contribution.
+#}
+with
+
+indicators as (
+
+    select * from {{ ref('int_customer_indicators') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date') }}
+
+),
+
+final as (
+
+    select
+        indicators.customer_id,
+        indicators.indicator,
+        indicators.indicator_group,
+        as_of.as_of_date,
+        indicators.raw_value,
+        indicators.normalised_value,
+        indicators.weight,
+        indicators.contribution
+    from indicators
+    cross join as_of
+
+)
+
+select * from final
