@@ -1,0 +1,35 @@
+{#
+    The share of population rows meeting `condition` is `expected_share`
+    within `tolerance` (or within one row, 1 / population, when the
+    population is too small for the tolerance to mean anything).
+#}
+{% test share_within_tolerance(model, condition, expected_share, tolerance=0.01, population=none) %}
+    {{ return(adapter.dispatch('test_share_within_tolerance', 'customer_segments')(model, condition, expected_share, tolerance, population)) }}
+{% endtest %}
+
+{% macro default__test_share_within_tolerance(model, condition, expected_share, tolerance, population) %}
+    with
+
+    counted as (
+
+        select
+            count(*) as population_rows,
+            count(case when {{ condition }} then 1 end) as matching_rows
+        from {{ model }}
+        {%- if population %}
+        where {{ population }}
+        {%- endif %}
+
+    )
+
+    select
+        population_rows,
+        matching_rows,
+        cast(matching_rows as {{ customer_segments.type_double() }}) / population_rows as actual_share,
+        {{ expected_share }} as expected_share
+    from counted
+    where
+        population_rows > 0
+        and abs(cast(matching_rows as {{ customer_segments.type_double() }}) / population_rows - {{ expected_share }})
+        > greatest({{ tolerance }}, 1.0 / population_rows)
+{% endmacro %}

@@ -1,0 +1,43 @@
+{#
+    Tier coverage of one classification scheme (one column):
+    - every row of the base population (`population`, a SQL condition;
+      default every row) has exactly one value, and one of `values`;
+    - rows outside the population have no value (null);
+    - each key appears once, so no customer sits in two tiers.
+    Returns the offending keys with what is wrong.
+#}
+{% test tier_coverage(model, column_name, values, key='customer_id', population=none) %}
+    {{ return(adapter.dispatch('test_tier_coverage', 'customer_segments')(model, column_name, values, key, population)) }}
+{% endtest %}
+
+{% macro default__test_tier_coverage(model, column_name, values, key, population) %}
+    {%- set in_population = population if population else 'true' -%}
+    with
+
+    checked as (
+
+        select
+            {{ key }} as tier_key,
+            count(*) over (partition by {{ key }}) as rows_per_key,
+            case
+                when not ({{ in_population }}) and {{ column_name }} is not null
+                    then 'value outside the base population'
+                when ({{ in_population }}) and {{ column_name }} is null
+                    then 'no value'
+                when ({{ in_population }}) and {{ column_name }} not in (
+                    {%- for value in values -%}
+                        {{ "'" ~ value | replace("'", "''") ~ "'" if value is string else value }}{{ ", " if not loop.last }}
+                    {%- endfor -%}
+                ) then 'value not accepted'
+            end as problem
+        from {{ model }}
+
+    )
+
+    select
+        tier_key,
+        coalesce(problem, 'key appears ' || cast(rows_per_key as {{ dbt.type_string() }}) || ' times')
+            as problem
+    from checked
+    where problem is not null or rows_per_key > 1
+{% endmacro %}
