@@ -1,0 +1,18 @@
+"""The README's raw-schema section is the contract in raw_schema.py, word for word."""
+
+from __future__ import annotations
+
+from segments import project, raw_schema
+
+
+def test_readme_documents_every_raw_table_as_the_loader_expects_it() -> None:
+    # GIVEN the README WHEN the raw-schema tables are looked for
+    readme = (project.project_dir() / "README.md").read_text(encoding="utf-8")
+    # THEN the generated Markdown of the contract is there unchanged
+    assert raw_schema.markdown() in readme
+
+
+def test_readme_shows_the_two_commands() -> None:
+    readme = (project.project_dir() / "README.md").read_text(encoding="utf-8")
+    assert "make build" in readme
+    assert "make test" in readme
