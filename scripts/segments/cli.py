@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from segments import __version__, build, fit_clv, generate, load_cdnow, report
+from segments import __version__, benchmark, build, fit_clv, generate, load_cdnow, report
 from segments.errors import SegmentsError
 
-COMMANDS = (generate, load_cdnow, build, fit_clv, report)
+COMMANDS = (generate, load_cdnow, build, fit_clv, report, benchmark)
 
 
 def parser() -> argparse.ArgumentParser:
