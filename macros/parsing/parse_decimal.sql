@@ -1,23 +1,34 @@
 {#
     A money or quantity text to a decimal, or null when it cannot be parsed.
-    Thousands separators (`1,234.50`), currency symbols and spaces are
-    removed first; anything else unparseable stays null so the caller can
-    quarantine the row.
+    Currency symbols and spaces are removed first. A comma is read only as a
+    thousands separator in its standard places (`1,234.50`, `1,234`); any
+    other comma (`12,50`, `1.234,50`: a decimal comma) makes the value
+    unparseable, so the caller quarantines the row instead of storing an
+    amount 100 times too large or small. Anything else unparseable is null too.
 #}
 {% macro parse_decimal(column, scale=2) -%}
     {{ return(adapter.dispatch('parse_decimal', 'customer_segments')(column, scale)) }}
 {%- endmacro %}
 
 {% macro default__parse_decimal(column, scale) -%}
-    {{ customer_segments.try_cast(
-        "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '[$€£¥,\\s]', '', 'g')",
-        "decimal(18, " ~ scale ~ ")"
-    ) }}
+    {%- set number_text = "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '[$€£¥\\s]', '', 'g')" -%}
+    case
+        when
+            not contains({{ number_text }}, ',')
+            or regexp_full_match({{ number_text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
+            then {{ customer_segments.try_cast(
+                "replace(" ~ number_text ~ ", ',', '')",
+                "decimal(18, " ~ scale ~ ")"
+            ) }}
+    end
 {%- endmacro %}
 
 {% macro spark__parse_decimal(column, scale) -%}
-    try_cast(
-        regexp_replace({{ customer_segments.clean_text(column) }}, '[$€£¥,\\s]', '')
-        as decimal(18, {{ scale }})
-    )
+    {%- set number_text = "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '[$€£¥\\\\s]', '')" -%}
+    case
+        when
+            {{ number_text }} not like '%,%'
+            or {{ number_text }} rlike '^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$'
+            then try_cast(replace({{ number_text }}, ',', '') as decimal(18, {{ scale }}))
+    end
 {%- endmacro %}

@@ -7,7 +7,9 @@
       names the table, the column and the name it looked for.
     - A raw table that does not exist at all reads as empty, so optional
       inputs (tickets, events, ...) may be absent.
-    `_source_row` (the row number the loader stored) orders duplicates.
+    `_source_row` (the row number the loader stored) orders duplicates;
+    `_has_invalid_encoding` (the loader's flag for rows whose bytes were not
+    UTF-8 text) is false for tables the loader did not write.
 #}
 {% macro select_raw(source_name, table_name, columns, required=[]) -%}
     {{ return(adapter.dispatch('select_raw', 'customer_segments')(source_name, table_name, columns, required)) }}
@@ -46,9 +48,14 @@
         {%- endif %}
         {%- endfor %}
         {%- if '_source_row' in present %}
-        cast(_source_row as {{ dbt.type_bigint() }}) as _source_row
+        cast(_source_row as {{ dbt.type_bigint() }}) as _source_row,
         {%- else %}
-        cast(null as {{ dbt.type_bigint() }}) as _source_row
+        cast(null as {{ dbt.type_bigint() }}) as _source_row,
+        {%- endif %}
+        {%- if '_has_invalid_encoding' in present %}
+        coalesce(cast(_has_invalid_encoding as {{ dbt.type_boolean() }}), false) as _has_invalid_encoding
+        {%- else %}
+        false as _has_invalid_encoding
         {%- endif %}
     {%- if loaded is not none %}
     from {{ relation }}

@@ -10,15 +10,30 @@ indicators as (
 
 ),
 
+contributions_fixed as (
+
+    -- Summed as decimals: a float sum depends on the order rows arrive in
+    -- (thread count), which could flip a tier at a threshold.
+    select
+        customer_id,
+        indicator_group,
+        cast(contribution as decimal(18, 12)) as contribution
+    from indicators
+
+),
+
 scores_summed as (
 
     select
         customer_id,
         cast(sum(contribution) as {{ type_double() }}) as composite_score,
-        sum(case when indicator_group = 'financial' then contribution else 0 end) as financial_score,
-        sum(case when indicator_group = 'behavioural' then contribution else 0 end) as behavioural_score,
-        sum(case when indicator_group = 'relationship' then contribution else 0 end) as relationship_score
-    from indicators
+        cast(sum(case when indicator_group = 'financial' then contribution else 0 end) as {{ type_double() }})
+            as financial_score,
+        cast(sum(case when indicator_group = 'behavioural' then contribution else 0 end) as {{ type_double() }})
+            as behavioural_score,
+        cast(sum(case when indicator_group = 'relationship' then contribution else 0 end) as {{ type_double() }})
+            as relationship_score
+    from contributions_fixed
     group by customer_id
 
 ),

@@ -14,9 +14,7 @@
     'lifecycle_loyal_min_orders',
 ] -%}
 {%- set rule_vars = {} -%}
-{%- for name in rule_var_names -%}
-    {%- do rule_vars.update({name: var(name)}) -%}
-{%- endfor -%}
+{%- for name in rule_var_names %}{% do rule_vars.update({name: var(name)}) %}{% endfor -%}
 {%- set rule_seeds = [
     'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
     'strategy_quadrants', 'demographic_bands',
@@ -24,29 +22,37 @@
 
 with
 
-{% for seed in rule_seeds %}
-{{ seed }}_rows as (
+seed_rows as (
 
-    select {{ dbt.listagg('row_text', "'|'", 'order by row_text') }} as seed_text
-    from (
-        select {{ row_to_json(seed_columns(seed)) }} as row_text
-        from {{ ref(seed) }}
-    ) as seed_rows
+    {%- for seed in rule_seeds %}
+    select
+        '{{ seed }}' as seed_name,
+        {{ row_to_json(seed_columns(seed)) }} as row_text
+    from {{ ref(seed) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
-{% endfor %}
-config_collected as (
+seeds_aggregated as (
 
     select
-        '{{ tojson(rule_vars, sort_keys=true) }}'
-        {%- for seed in rule_seeds %}
-        || '|{{ seed }}:' || coalesce({{ seed }}_rows.seed_text, '')
-        {%- endfor %} as rule_config
-    from {{ rule_seeds[0] }}_rows
-    {%- for seed in rule_seeds[1:] %}
-    cross join {{ seed }}_rows
-    {%- endfor %}
+        seed_name,
+        {{ dbt.listagg('row_text', "'|'", 'order by row_text') }} as seed_text
+    from seed_rows
+    group by seed_name
+
+),
+
+config_collected as (
+
+    select {{ dbt.concat([
+        "'" ~ tojson(rule_vars, sort_keys=true) ~ "|'",
+        dbt.listagg("seed_name || ':' || seed_text", "'|'", 'order by seed_name'),
+    ]) }} as rule_config
+    from seeds_aggregated
 
 ),
 

@@ -1,10 +1,12 @@
 """`segments build`: load raw files and run `dbt build`, all or nothing.
 
-The work happens on a copy of the warehouse in `.warehouse-build/` next to it;
-only when loading and every dbt node succeed is the copy moved over the
-warehouse (an atomic rename). A refused file, a failing test or a killed
-process leaves the warehouse as it was. A lock file stops a second build of
-the same warehouse from starting while one runs.
+The work happens on a copy of the warehouse in `.warehouse-build/<file name>/`
+next to it; only when loading and every dbt node succeed is the copy moved over
+the warehouse (an atomic rename). A refused file, a failing test or a killed
+process leaves the warehouse as it was; what a killed build left in its work
+folder is removed by the next build of the same warehouse. A lock file stops a
+second build of the same warehouse from starting while one runs (exit code 3);
+builds of other warehouses in the same folder have their own work folders.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from segments.dbt import run_dbt
 from segments.errors import SegmentsError, WarehouseLockedError
 
 SUMMARY_SCHEMAS = ("marts", "audit")
+WORK_DIR_NAME = ".warehouse-build"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,10 +57,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--select", nargs="+", help="dbt node selection (default: the whole project)"
     )
     parser.add_argument(
+        "--threads",
+        type=positive_int,
+        help="dbt threads (default: the target's threads in profiles.yml)",
+    )
+    parser.add_argument(
         "--max-bad-share",
         type=float,
         default=load.DEFAULT_MAX_BAD_SHARE,
-        help="refuse a file when more than this share of a required column is unparseable",
+        help=(
+            "refuse a file when more than this share of a required column is unparseable, "
+            "or of its rows hold bytes that are not UTF-8"
+        ),
     )
     parser.set_defaults(func=run)
 
@@ -77,10 +88,28 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
     summary = build(
-        warehouse, args.target, files, mapping, dbt_vars, args.select, args.max_bad_share
+        warehouse,
+        args.target,
+        files,
+        mapping,
+        dbt_vars,
+        args.select,
+        args.max_bad_share,
+        threads=args.threads,
     )
     print_summary(warehouse, summary)
     return 0
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
 
 
 def parse_vars(text: str | None) -> dict[str, Any]:
@@ -131,14 +160,17 @@ def build(
     dbt_vars: dict[str, Any],
     select: list[str] | None = None,
     max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """Load and build on a copy of the warehouse; swap it in only on success."""
     with warehouse_lock(warehouse):
+        work_dir = work_dir_for(warehouse)
+        if work_dir.exists():
+            print(f"note: removing {work_dir}, left by an interrupted build")
+            shutil.rmtree(work_dir, ignore_errors=True)
+        work_dir.mkdir(parents=True, exist_ok=True)
         # Same file name in a sibling folder: DuckDB names the catalog after the
         # file, so views built in the copy still resolve after the move.
-        work_dir = warehouse.parent / ".warehouse-build"
-        shutil.rmtree(work_dir, ignore_errors=True)
-        work_dir.mkdir()
         work_copy = work_dir / warehouse.name
         try:
             if warehouse.exists():
@@ -147,6 +179,8 @@ def build(
             for table in loaded:
                 print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
             args = ["build", "--target", target]
+            if threads is not None:
+                args += ["--threads", str(threads)]
             if dbt_vars:
                 args += ["--vars", json.dumps(dbt_vars)]
             if select:
@@ -157,6 +191,13 @@ def build(
             return summary
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
+            with suppress(OSError):  # only when no other warehouse's build uses it
+                work_dir.parent.rmdir()
+
+
+def work_dir_for(warehouse: Path) -> Path:
+    """The folder a build of `warehouse` works in: one per warehouse file."""
+    return warehouse.parent / WORK_DIR_NAME / warehouse.name
 
 
 def table_rows(database: Path) -> list[tuple[str, str, int]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +30,54 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
+@contextmanager
+def _interrupts_noted() -> Iterator[list[int]]:
+    """Note a Ctrl-C (SIGINT) that arrives while dbt runs.
+
+    dbt catches the KeyboardInterrupt to cancel its queries and may then end with
+    an unrelated error (dbt-duckdb: "Connection already closed"); the caller
+    raises KeyboardInterrupt again, so the user is told the build was interrupted.
+    """
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _release_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after an invocation.
+
+    dbt-duckdb keeps its connection open between invocations in one process
+    (credentials `keep_open`, true by default) and reuses it for the same path.
+    `segments build` renames the work copy over the warehouse after dbt ran; an
+    open connection follows the renamed file, so the next build in this process
+    would load and build straight into the live warehouse and then swap the stale
+    copy over it. Closing here makes every invocation open the file anew.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter: nothing of ours is kept open
+        return
+    with DuckDBConnectionManager._LOCK:
+        environment, DuckDBConnectionManager._ENV = DuckDBConnectionManager._ENV, None
+    if environment is not None:
+        environment.close()
+
+
 def run_dbt(args: list[str], database: Path, target: str = "dev") -> dict[str, int]:
     """Invoke `dbt <args>` on `database`; counts of node statuses, or a clear error."""
     from dbt.cli.main import dbtRunner  # imported late: slow, and only needed here
@@ -43,8 +93,16 @@ def run_dbt(args: list[str], database: Path, target: str = "dev") -> dict[str, i
         "--target-path",
         str(target_path),
     ]
-    with _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root)):
-        result = dbtRunner().invoke(full_args)
+    with (
+        _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root)),
+        _interrupts_noted() as interrupts,
+    ):
+        try:
+            result = dbtRunner().invoke(full_args)
+        finally:
+            _release_database()
+    if interrupts:
+        raise KeyboardInterrupt
     if result.exception is not None:
         raise SegmentsError(f"dbt {args[0]} could not run: {result.exception}")
     statuses: Counter[str] = Counter()

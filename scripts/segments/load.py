@@ -4,19 +4,37 @@ A file is refused (InputFileError, naming file, column and an example row) when
 it is empty, cannot be read as CSV / Parquet, lacks a required column, or when
 most values of a required typed column cannot be parsed (that is a wrong file
 or a wrong mapping, not a few dirty rows). Individual dirty rows are loaded as
-they are: staging quarantines them with a reason.
+they are: staging quarantines them with a reason. Columns the project does not
+use are loaded too and named in a note; the models ignore them.
 
 CSV values are loaded as text, so nothing is lost or guessed at load time;
 `_source_row` keeps each row's position in the file (1 = first data row).
+
+Bytes that are not text. A CSV file must be UTF-8 (a leading byte-order mark is
+accepted). A row holding bytes that are not valid UTF-8 does not stop the load:
+each invalid byte sequence is replaced by U+FFFD (the Unicode replacement
+character) in a UTF-8 copy of the file, which is then read, so every row keeps
+its place and the raw row count stays the file's data rows. The loader flags
+in `_has_invalid_encoding` every row whose values, in the columns the project
+reads, hold U+FFFD or a NUL byte (a U+FFFD already in the file means its text
+was damaged before it reached us; bad bytes in an ignored column harm nothing),
+and staging quarantines those rows as `invalid_encoding`: values whose
+bytes are wrong cannot be trusted, and `audit.quarantined_rows.raw_values`
+shows them (with U+FFFD) so they can be fixed at the source. When more than
+`max_bad_share` of a file's rows are flagged, the file is refused: it is in
+another encoding (Latin-1, Windows-1252, UTF-16...) and must be converted.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -27,16 +45,31 @@ SUFFIXES = (".csv", ".csv.gz", ".parquet")
 RAW_SCHEMA = "raw"
 DEFAULT_MAX_BAD_SHARE = 0.5
 OTHER_DELIMITERS = (";", "\t", "|")
+# Read in blocks of this size when checking and converting a file's encoding.
+ENCODING_BLOCK_BYTES = 1 << 24
+REPLACEMENT_CHARACTER = "\ufffd"
+# How many example row numbers a note or an error lists.
+EXAMPLE_ROWS = 5
 
 # How the loader test-parses a typed column (the staging macros are the rule;
 # this is the coarse file-level check: is this column of this type at all).
+# Numbers as parse_decimal reads them: symbols and spaces dropped, a comma only
+# as a thousands separator (`1,234.50`; `12,50` is not a number).
+_NUMBER_TEXT = "regexp_replace(trim({col}), '[$€£¥\\s]', '', 'g')"
+_DECIMAL_CHECK = (
+    f"case when not contains({_NUMBER_TEXT}, ',') "
+    f"or regexp_full_match({_NUMBER_TEXT}, '[+-]?[0-9]{{{{1,3}}}}(,[0-9]{{{{3}}}})+([.][0-9]*)?') "
+    f"then try_cast(replace({_NUMBER_TEXT}, ',', '') as double) end"
+)
+_DATE_CHECK = (
+    "coalesce(try_cast(trim({col}) as timestamptz), "
+    "try_strptime(trim({col}), ['%Y/%m/%d', '%d.%m.%Y', '%Y%m%d']))"
+)
 PARSE_CHECKS = {
-    raw_schema.DECIMAL: "try_cast(regexp_replace(trim({col}), '[$€£¥,\\s]', '', 'g') as double)",
+    raw_schema.DECIMAL: _DECIMAL_CHECK,
     raw_schema.INTEGER: "try_cast(trim({col}) as bigint)",
-    raw_schema.TIMESTAMP: "coalesce(try_cast(trim({col}) as timestamptz), "
-    "try_strptime(trim({col}), ['%Y/%m/%d', '%d.%m.%Y', '%Y%m%d']))",
-    raw_schema.DATE: "coalesce(try_cast(trim({col}) as timestamptz), "
-    "try_strptime(trim({col}), ['%Y/%m/%d', '%d.%m.%Y', '%Y%m%d']))",
+    raw_schema.TIMESTAMP: _DATE_CHECK,
+    raw_schema.DATE: _DATE_CHECK,
 }
 
 
@@ -45,6 +78,8 @@ class LoadedTable:
     table: str
     path: Path
     rows: int
+    invalid_encoding_rows: int = 0
+    ignored_columns: tuple[str, ...] = ()
 
 
 def find_raw_files(raw_dir: Path) -> dict[str, Path]:
@@ -76,14 +111,19 @@ def find_raw_files(raw_dir: Path) -> dict[str, Path]:
 
 def read_csv_header(path: Path) -> list[str]:
     """The header row, with the problems a person would want named."""
-    opener = gzip.open if path.name.endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8", newline="") as handle:
-            first_line = handle.readline()
-    except UnicodeDecodeError as error:
-        raise InputFileError(f"{path.name}: header row is not UTF-8 text ({error})") from error
+        # Only the first line is decoded here: bad bytes further down are the rows' problem.
+        with _open_binary(path) as handle:
+            first_bytes = handle.readline()
     except (OSError, EOFError) as error:
         raise InputFileError(f"{path.name}: cannot be read ({error})") from error
+    try:
+        # utf-8-sig: a byte-order mark (as spreadsheet exports write) is not part of a name.
+        first_line = first_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputFileError(
+            f"{path.name}: header row is not UTF-8 text ({error}); save the file as UTF-8"
+        ) from error
     if not first_line.strip():
         raise InputFileError(f"{path.name}: file is empty (no header row)")
     header = [name.strip() for name in next(csv.reader([first_line]))]
@@ -99,6 +139,51 @@ def read_csv_header(path: Path) -> list[str]:
     if duplicated:
         raise InputFileError(f"{path.name}: duplicate column names in header: {duplicated}")
     return header
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+
+
+def _is_utf8(path: Path) -> bool:
+    """True when every byte of the file is valid UTF-8 (read in blocks, memory stays flat)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        with _open_binary(path) as handle:
+            while block := handle.read(ENCODING_BLOCK_BYTES):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    except (OSError, EOFError) as error:
+        raise InputFileError(f"{path.name}: cannot be read ({error})") from error
+    return True
+
+
+def _utf8_copy(path: Path, scratch: Path) -> Path:
+    """A UTF-8 copy of `path`, each invalid byte sequence replaced by U+FFFD.
+
+    The replacement never touches the ASCII bytes CSV structure is made of
+    (delimiters, quotes, line ends), so the copy has the same rows in the same order.
+    """
+    copy = scratch / (path.name.removesuffix(".gz") + ".utf8")
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    with _open_binary(path) as source, copy.open("w", encoding="utf-8", newline="") as target:
+        while block := source.read(ENCODING_BLOCK_BYTES):
+            target.write(decoder.decode(block))
+        target.write(decoder.decode(b"", final=True))
+    return copy
+
+
+def _invalid_encoding_sql(columns: list[tuple[str, str]]) -> str:
+    """True when a text value of the row holds U+FFFD or a NUL byte."""
+    checks = [
+        f"coalesce(contains({_quote(name)}, '{REPLACEMENT_CHARACTER}') "
+        f"or contains({_quote(name)}, chr(0)), false)"
+        for name, data_type in columns
+        if data_type == "VARCHAR"
+    ]
+    return " or ".join(checks) or "false"
 
 
 def _source_sql(path: Path, header: list[str] | None) -> str:
@@ -171,37 +256,91 @@ def _check_parseable(
             )
 
 
+def _check_encoding(
+    con: duckdb.DuckDBPyConnection, qualified: str, path: Path, rows: int, max_bad_share: float
+) -> int:
+    """Rows flagged `_has_invalid_encoding`: noted, or the file refused when most are."""
+    flagged, examples = con.execute(
+        f"select count(*), list(_source_row order by _source_row)[1:{EXAMPLE_ROWS}] "
+        f"from {qualified} where _has_invalid_encoding"
+    ).fetchone()
+    if not flagged:
+        return 0
+    shown = ", ".join(str(row) for row in examples)
+    if flagged / rows > max_bad_share:
+        raise InputFileError(
+            f"{path.name}: {flagged} of {rows} rows hold bytes that are not UTF-8 text "
+            f"(e.g. rows {shown}); the file is in another encoding (Latin-1, Windows-1252, "
+            f"UTF-16...?). Convert it to UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8."
+        )
+    print(
+        f"note: {path.name}: {flagged} row(s) hold bytes that are not UTF-8 text (rows {shown}"
+        f"{', ...' if flagged > len(examples) else ''}); staging quarantines them as "
+        "invalid_encoding (the bad bytes show as U+FFFD in audit.quarantined_rows)"
+    )
+    return flagged
+
+
+def _unreadable(path: Path, table: raw_schema.Table, error: duckdb.Error) -> InputFileError:
+    detail = str(error).strip().splitlines()[0]
+    return InputFileError(f"{path.name}: cannot be read as {table.name} data: {detail}")
+
+
 def load_table(
     con: duckdb.DuckDBPyConnection,
     table: raw_schema.Table,
     path: Path,
     mapping: dict[str, str],
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+    scratch: Path | None = None,
 ) -> LoadedTable:
-    """Replace raw.<table> with the file's rows (all columns kept, CSV as text)."""
+    """Replace raw.<table> with the file's rows (all columns kept, CSV as text).
+
+    A CSV file that is not valid UTF-8 is read through a repaired copy written to
+    `scratch` (default: the system's temporary folder); see the module docstring.
+    """
     header = None if path.name.endswith(".parquet") else read_csv_header(path)
     qualified = f"{RAW_SCHEMA}.{table.name}"
+    with tempfile.TemporaryDirectory(prefix=".segments-load-", dir=scratch) as scratch_dir:
+        readable = path
+        if header is not None and not _is_utf8(path):
+            readable = _utf8_copy(path, Path(scratch_dir))
+        try:
+            source = _source_sql(readable, header)
+            con.execute(f"create or replace temp table _staging_load as select * from {source}")
+            types = dict(
+                con.execute(
+                    "select column_name, column_type from (describe _staging_load)"
+                ).fetchall()
+            )
+        except duckdb.Error as error:
+            raise _unreadable(path, table, error) from error
+    header = header or list(types)
+    resolved = _resolve_columns(table, path, header, mapping)
+    # Only the columns the project reads decide: bad bytes in an ignored column harm nothing.
+    flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
     try:
-        source = _source_sql(path, header)
-        con.execute(f"create or replace temp table _staging_load as select * from {source}")
-        if header is None:
-            header = [row[0] for row in con.execute("describe _staging_load").fetchall()]
         con.execute(
             f"create or replace table {qualified} as "
-            f"select *, cast(rowid + 1 as bigint) as _source_row from _staging_load"
+            f"select *, cast(rowid + 1 as bigint) as _source_row, "
+            f"{flag} as _has_invalid_encoding from _staging_load"
         )
         con.execute("drop table _staging_load")
     except duckdb.Error as error:
-        detail = str(error).strip().splitlines()[0]
-        raise InputFileError(
-            f"{path.name}: cannot be read as {table.name} data: {detail}"
-        ) from error
-    resolved = _resolve_columns(table, path, header, mapping)
+        raise _unreadable(path, table, error) from error
+    used = {name.lower() for name in resolved.values()}
+    ignored = tuple(name for name in header if name.lower() not in used)
+    if ignored:
+        print(
+            f"note: {path.name}: column(s) {', '.join(ignored)} not used by the project "
+            f"(loaded into {qualified}, ignored by the models)"
+        )
     rows = con.execute(f"select count(*) from {qualified}").fetchone()[0]
     if table.required and rows == 0:
         raise InputFileError(f"{path.name}: has a header but no rows; {table.name} is required")
+    invalid_rows = _check_encoding(con, qualified, path, rows, max_bad_share)
     _check_parseable(con, qualified, table, path, resolved, max_bad_share)
-    return LoadedTable(table.name, path, rows)
+    return LoadedTable(table.name, path, rows, invalid_rows, ignored)
 
 
 def load_raw(
@@ -218,7 +357,14 @@ def load_raw(
             if table.name not in files:
                 con.execute(f"drop table if exists {RAW_SCHEMA}.{table.name}")
         loaded = [
-            load_table(con, raw_schema.table(name), path, mapping.get(name, {}), max_bad_share)
+            load_table(
+                con,
+                raw_schema.table(name),
+                path,
+                mapping.get(name, {}),
+                max_bad_share,
+                scratch=database.parent,
+            )
             for name, path in sorted(files.items())
         ]
         con.execute("checkpoint")

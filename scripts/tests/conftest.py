@@ -1,4 +1,5 @@
-"""Shared fixtures: small raw folders and one built demo warehouse per session."""
+"""Shared fixtures: small raw folders, one built demo warehouse and one built
+dirty warehouse per session, and the reliability summary line."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from segments import build, generate, load, project
+from tests.dirty_rows import Dirty, inject
+from tests.reliability import TALLY
 
 ORDERS_HEADER = "order_id,customer_id,ordered_at,amount,status,currency\n"
 
@@ -50,3 +53,32 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     build.build(warehouse, "ci", files, project.column_mapping(), {})
     manifest = json.loads((raw_dir / generate.MANIFEST_NAME).read_text())
     return DemoWarehouse(raw_dir, warehouse, manifest)
+
+
+@dataclass(frozen=True)
+class DirtyBuild:
+    raw_dir: Path
+    path: Path
+    manifest: dict
+    injected: list[Dirty]
+
+
+@pytest.fixture(scope="session")
+def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> DirtyBuild:
+    """GIVEN generated data (150 customers) with every kind of dirty row slipped in,
+    built into a fresh warehouse (shared by the row and determinism tests)."""
+    root = tmp_path_factory.mktemp("dirty")
+    raw_dir = root / "raw"
+    generate.generate(customers=150, seed=23, out=raw_dir)
+    injected = inject(raw_dir, seed=23)
+    warehouse = root / "warehouse.duckdb"
+    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    manifest = json.loads((raw_dir / generate.MANIFEST_NAME).read_text())
+    return DirtyBuild(raw_dir, warehouse, manifest, injected)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reliability suite's one-line account, when any of its tests ran."""
+    if TALLY.rows_injected or TALLY.files_rejected or TALLY.faults_survived:
+        terminalreporter.write_sep("=", "reliability summary")
+        terminalreporter.write_line(TALLY.line())

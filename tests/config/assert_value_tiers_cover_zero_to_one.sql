@@ -31,7 +31,7 @@ from tiers
 where tiers.previous_upper is not null and tiers.previous_upper != tiers.lower_percentile
 union all
 select
-    'all bands',
-    'bands do not span 0 to above 1'
+    'all bands' as value_tier,
+    'bands do not span 0 to above 1' as problem
 from bounds
 where bounds.lowest > 0 or bounds.highest <= 1

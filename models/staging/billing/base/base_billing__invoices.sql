@@ -24,6 +24,7 @@ typed as (
         {{ parse_decimal('amount') }} as amount,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -34,6 +35,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when invoice_id is null or customer_id is null then 'missing_key'
             when due_date is null then 'invalid_timestamp'
             when paid_date is null and paid_date_text is not null then 'invalid_timestamp'

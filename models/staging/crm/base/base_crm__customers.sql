@@ -47,6 +47,7 @@ typed as (
         lower({{ clean_text('source.acquisition_channel') }}) as acquisition_channel,
         {{ clean_text('source.referred_by_customer_id') }} as referred_by_customer_id,
         source._source_row,
+        source._has_invalid_encoding,
         {{ row_to_json(columns, pii_columns) }} as raw_values
     from source
     left join country_aliases
@@ -59,6 +60,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when customer_id is null then 'missing_key'
             when
                 {%- for pattern in var('test_account_email_patterns') %}

@@ -40,6 +40,7 @@ typed as (
         coalesce({{ parse_boolean('source.budget_confirmed') }}, false) as has_confirmed_budget,
         {{ clean_text('source.converted_customer_id') }} as converted_customer_id,
         source._source_row,
+        source._has_invalid_encoding,
         {{ row_to_json(columns, pii_columns) }} as raw_values
     from source
     left join country_aliases
@@ -52,6 +53,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when lead_id is null then 'missing_key'
             when lead_stage not in (
                 'new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'

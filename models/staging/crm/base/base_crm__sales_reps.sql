@@ -16,6 +16,7 @@ typed as (
         {{ parse_integer('capacity_accounts') }} as capacity_accounts,
         coalesce({{ parse_boolean('is_active') }}, true) as is_active,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns, ['rep_name']) }} as raw_values
     from source
 
@@ -26,6 +27,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when rep_id is null then 'missing_key'
             when capacity_accounts is null then 'invalid_number'
             when capacity_accounts <= 0 then 'non_positive_amount'

@@ -16,6 +16,7 @@ typed as (
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         {{ parse_date('estimated_at') }} as estimated_date,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -26,6 +27,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when customer_id is null then 'missing_key'
             when estimated_annual_spend is null then 'invalid_number'
             when estimated_annual_spend < 0 then 'non_positive_amount'

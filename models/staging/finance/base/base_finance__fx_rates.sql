@@ -15,6 +15,7 @@ typed as (
         {{ parse_date('rate_date') }} as rate_date,
         {{ parse_decimal('rate_to_reporting', scale=8) }} as rate_to_reporting,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -25,6 +26,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when currency_code is null then 'missing_key'
             when rate_date is null then 'invalid_timestamp'
             when rate_to_reporting is null then 'invalid_number'

@@ -30,6 +30,7 @@ typed as (
         {{ parse_decimal('unit_cost') }} as unit_cost,
         {{ clean_text('unit_cost') }} as unit_cost_text,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -40,6 +41,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when order_id is null or line_number is null or product_id is null then 'missing_key'
             when quantity is null or unit_price is null then 'invalid_number'
             when unit_cost is null and unit_cost_text is not null then 'invalid_number'

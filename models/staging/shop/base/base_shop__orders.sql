@@ -33,6 +33,7 @@ typed as (
         {{ clean_text('amount') }} as amount_text,
         {{ clean_text('returned_amount') }} as returned_amount_text,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -43,11 +44,12 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when order_id is null or customer_id is null then 'missing_key'
             when ordered_at is null then 'invalid_timestamp'
             when amount is null then 'invalid_number'
             when returned_amount is null and returned_amount_text is not null then 'invalid_number'
-            when ordered_at > {{ dbt.current_timestamp() }} then 'future_date'
+            when ordered_at > {{ future_date_cutoff() }} then 'future_date'
             when amount < 0 then 'non_positive_amount'
             when amount = 0 and {{ var('quarantine_zero_amount_orders') }} then 'non_positive_amount'
             when order_status not in ('completed', 'cancelled', 'returned') then 'invalid_status'

@@ -17,6 +17,7 @@ typed as (
         {{ parse_decimal('list_price') }} as list_price,
         {{ parse_decimal('unit_cost') }} as unit_cost,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -27,6 +28,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when product_id is null then 'missing_key'
             when list_price < 0 or unit_cost < 0 then 'negative_price'
         end as quarantine_reason

@@ -21,6 +21,7 @@ typed as (
         coalesce(lower({{ clean_text('category') }}), 'other') as ticket_category,
         {{ parse_integer('satisfaction_score') }} as satisfaction_score,
         _source_row,
+        _has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
 
@@ -31,6 +32,7 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when ticket_id is null or customer_id is null then 'missing_key'
             when opened_at is null then 'invalid_timestamp'
             when closed_at is null and closed_at_text is not null then 'invalid_timestamp'

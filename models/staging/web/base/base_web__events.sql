@@ -29,6 +29,7 @@ typed as (
         country_aliases.country_code,
         {{ clean_text('source.city') }} as city,
         source._source_row,
+        source._has_invalid_encoding,
         {{ row_to_json(columns) }} as raw_values
     from source
     left join country_aliases
@@ -41,9 +42,10 @@ rules_applied as (
     select
         *,
         case
+            when _has_invalid_encoding then 'invalid_encoding'
             when event_id is null then 'missing_key'
             when occurred_at is null then 'invalid_timestamp'
-            when occurred_at > {{ dbt.current_timestamp() }} then 'future_date'
+            when occurred_at > {{ future_date_cutoff() }} then 'future_date'
             when event_type not in ('view', 'add_to_cart', 'favorite', 'checkout', 'purchase')
                 then 'invalid_event_type'
         end as quarantine_reason
