@@ -23,7 +23,7 @@ staging models must quarantine (`quarantined`), repair (`repaired`) or merge
   `missing_key` (blank order_id), `unknown_customer` (`C8xxxxxxx`),
   `non_positive_amount` (`0.00` or negative), `absurd_amount` (over 10,000,000 USD),
   `future_date` (in 2099), `invalid_timestamp` (`INVALID_TIMESTAMPS`),
-  `invalid_number` (`INVALID_NUMBERS`), `unknown_currency` (`XXX`).
+  `invalid_number` (`INVALID_NUMBERS`), `unknown_currency` (`ZZZ`).
 - orders, duplicates: exact copies, and copies with another channel (last row wins).
 - order_items and events, duplicates: exact copies of whole rows.
 """
@@ -244,7 +244,7 @@ ORDER_DEFECTS = (
 )
 INVALID_TIMESTAMPS = ("not a date", "2024-13-45", "2024-02-30T10:00:00Z", "31/02/2024 25:00")
 INVALID_NUMBERS = ("abc", "12.34.56", "n/a")
-UNKNOWN_CURRENCY = "XXX"
+UNKNOWN_CURRENCY = "ZZZ"
 ABSURD_AMOUNT_MIN = 10_000_000  # USD; clean orders stay below 50,000 USD
 TEST_EMAIL_DOMAIN = "test.invalid"
 

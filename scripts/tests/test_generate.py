@@ -473,7 +473,7 @@ def test_order_defects_match_the_manifest(con: duckdb.DuckDBPyConnection, manife
     }
     assert timestamps <= set(generate.INVALID_TIMESTAMPS)
     assert count_where(con, "orders", "ordered_at like '2099-%'") == found["future_date"]
-    assert count_where(con, "orders", "currency = 'XXX'") == found["unknown_currency"]
+    assert count_where(con, "orders", "currency = 'ZZZ'") == found["unknown_currency"]
     assert count_where(con, "orders", "order_id is null") == found["missing_key"]
     absurd = count_where(con, "orders", "try_cast(amount as double) >= 10000000")
     assert absurd == found["absurd_amount"]

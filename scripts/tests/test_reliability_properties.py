@@ -164,7 +164,7 @@ CURRENCY_VALUES = [
     Value("", "USD", odd=True),
     Value("usd", "USD", odd=True),
     Value("EUR", "EUR"),  # unknown_currency without FX rates
-    Value("XXX", "XXX"),  # unknown_currency always
+    Value("ZZZ", "ZZZ"),  # unknown_currency always
 ]
 CUSTOMER_KINDS = ["clean", "clean", "bad_email", "test_account", "absent"]
 
