@@ -26,7 +26,12 @@ from segments import clv
 from segments.errors import SegmentsError
 
 INPUT_COLUMNS = ("customer_id", "frequency", "recency", "t", "repeat_average_value")
-PREDICTION_CHUNK = 50_000
+PREDICTION_COLUMNS = (
+    "expected_purchases",
+    "probability_alive",
+    "expected_average_value",
+    "predicted_clv",
+)
 
 
 @dataclass(frozen=True)
@@ -123,43 +128,30 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
     """Per customer: expected purchases over the horizon, p_alive, expected value, CLV."""
     out = inputs.loc[:, list(INPUT_COLUMNS)].reset_index(drop=True)
     size = len(out)
-    for column in (
-        "expected_purchases",
-        "probability_alive",
-        "expected_average_value",
-        "predicted_clv",
-    ):
+    for column in PREDICTION_COLUMNS:
         out[column] = np.full(size, np.nan)
     bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)
     if bgnbd is None or size == 0:
         return out
-    step_rate = clv.per_step_rate(config.annual_discount_rate, 1.0, config.time_unit_days)
-    # Customers sharing (frequency, recency, t, value) share every prediction:
-    # compute each distinct row once, in chunks to bound memory.
-    keys = out[["frequency", "recency", "t", "repeat_average_value"]].to_numpy(dtype=float)
-    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    results = np.full((len(unique), 4), np.nan)
-    for start in range(0, len(unique), PREDICTION_CHUNK):
-        x, t_x, t_cal, m = unique[start : start + PREDICTION_CHUNK].T
-        block = results[start : start + PREDICTION_CHUNK]
-        block[:, 0] = clv.expected_purchases(bgnbd, config.horizon_periods, x, t_x, t_cal)
-        block[:, 1] = clv.probability_alive(bgnbd, x, t_x, t_cal)
-        if gamma is not None:
-            block[:, 2] = clv.expected_average_value(gamma, x, m)
-            block[:, 3] = clv.discounted_clv(
-                bgnbd,
-                gamma,
-                x,
-                t_x,
-                t_cal,
-                m,
-                horizon_periods=config.horizon_periods,
-                periods_per_step=1.0,
-                discount_rate_per_step=step_rate,
-                margin=config.profit_margin,
-            )
-    out[["expected_purchases", "probability_alive", "expected_average_value", "predicted_clv"]] = (
-        results[inverse]
+    x, t_x, t_cal, m = (
+        out[column].to_numpy(dtype=float)
+        for column in ("frequency", "recency", "t", "repeat_average_value")
     )
+    purchases = clv.predict_purchases(
+        bgnbd,
+        x,
+        t_x,
+        t_cal,
+        horizon_periods=config.horizon_periods,
+        periods_per_step=1.0,
+        discount_rate_per_step=clv.per_step_rate(
+            config.annual_discount_rate, 1.0, config.time_unit_days
+        ),
+    )
+    out["expected_purchases"] = purchases.expected_purchases
+    out["probability_alive"] = purchases.probability_alive
+    if gamma is not None:
+        value = clv.expected_average_value(gamma, x, m)
+        out["expected_average_value"] = value
+        out["predicted_clv"] = config.profit_margin * value * purchases.discounted_purchases
     return out

@@ -12,6 +12,7 @@ from scipy import optimize
 from scipy.special import hyp2f1
 
 from segments import clv
+from segments.clv import bgnbd, optimise
 from segments.errors import SegmentsError
 
 # Close to the published CDNOW estimates, so the numbers are realistic.
@@ -68,7 +69,7 @@ def test_collapsed_fit_equals_uncollapsed_fit(simulated, monkeypatch):
     # WHEN the model is fitted with the row collapse (the default) and with
     # the collapse replaced by the identity (one likelihood term per customer)
     collapsed = clv.fit_bgnbd(frequency, recency, observed)
-    monkeypatch.setattr(clv, "collapse_rows", lambda weights, *columns: (weights, tuple(columns)))
+    monkeypatch.setattr(bgnbd, "collapse_rows", lambda weights, *columns: (weights, tuple(columns)))
     uncollapsed = clv.fit_bgnbd(frequency, recency, observed)
     # THEN both give the same parameters and log-likelihood
     for name in ("r", "alpha", "a", "b"):
@@ -396,7 +397,7 @@ def test_optimiser_failure_from_every_start_is_a_fit_error(simulated, monkeypatc
             x=np.asarray(x0), fun=np.inf, success=False, message="iteration limit"
         )
 
-    monkeypatch.setattr(clv.optimize, "minimize", never_converges)
+    monkeypatch.setattr(optimise.optimize, "minimize", never_converges)
     # WHEN the model is fitted THEN the error names the starts tried
     with pytest.raises(clv.ClvFitError, match="did not converge from any of 3 starting points"):
         clv.fit_bgnbd(*simulated)
