@@ -47,4 +47,4 @@ docs: $(STAMP)
 	@echo "open target/index.html, or: $(BIN)/dbt docs serve"
 
 clean:
-	rm -rf $(VENV) target logs data *.duckdb .warehouse-build .hypothesis
+	rm -rf $(VENV) target logs data *.duckdb *.raw .warehouse-build .hypothesis

@@ -7,6 +7,7 @@ process leaves the warehouse as it was; what a killed build left in its work
 folder is removed by the next build of the same warehouse. A lock file stops a
 second build of the same warehouse from starting while one runs (exit code 3);
 builds of other warehouses in the same folder have their own work folders.
+Raw files land in `<warehouse>.raw/` (see `segments.landing`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from segments import load, project
+from segments import landing, load, project
 from segments.dbt import run_dbt
 from segments.errors import SegmentsError, WarehouseLockedError
 
@@ -162,20 +163,30 @@ def build(
     max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE,
     threads: int | None = None,
 ) -> dict[str, Any]:
-    """Load and build on a copy of the warehouse; swap it in only on success."""
+    """Load and build on a copy of the warehouse; swap it in only on success.
+
+    New raw files land as a new version of the landing folder beside the one
+    the live warehouse reads (see `segments.landing`); the version the live
+    warehouse no longer reads is removed after the swap, a failed build's own
+    version at once.
+    """
     with warehouse_lock(warehouse):
         work_dir = work_dir_for(warehouse)
         if work_dir.exists():
             print(f"note: removing {work_dir}, left by an interrupted build")
             shutil.rmtree(work_dir, ignore_errors=True)
+        landing.remove_unreferenced(warehouse)
         work_dir.mkdir(parents=True, exist_ok=True)
         # Same file name in a sibling folder: DuckDB names the catalog after the
         # file, so views built in the copy still resolve after the move.
         work_copy = work_dir / warehouse.name
+        landed = landing.new_version(landing.folder_for(warehouse)) if files else None
         try:
             if warehouse.exists():
                 shutil.copy2(warehouse, work_copy)
-            loaded = load.load_raw(work_copy, files, mapping, max_bad_share) if files else []
+            loaded = []
+            if files:
+                loaded = load.load_raw(work_copy, files, mapping, max_bad_share, landed)
             for table in loaded:
                 print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
             args = ["build", "--target", target]
@@ -188,11 +199,16 @@ def build(
             results = run_dbt(args, database=work_copy, target=target)
             summary = {"results": results, "tables": table_rows(work_copy)}
             os.replace(work_copy, warehouse)
-            return summary
+        except BaseException:
+            if landed is not None:
+                landed.discard()
+            raise
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
             with suppress(OSError):  # only when no other warehouse's build uses it
                 work_dir.parent.rmdir()
+        landing.remove_unreferenced(warehouse)
+        return summary
 
 
 def work_dir_for(warehouse: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Load raw files into the warehouse's `raw` schema, refusing files it cannot use.
+"""Load raw files for the warehouse's `raw` schema, refusing files it cannot use.
 
 A file is refused (InputFileError, naming file, column and an example row) when
 it is empty, cannot be read as CSV / Parquet, lacks a required column, or when
@@ -7,8 +7,12 @@ or a wrong mapping, not a few dirty rows). Individual dirty rows are loaded as
 they are: staging quarantines them with a reason. Columns the project does not
 use are loaded too and named in a note; the models ignore them.
 
-CSV values are loaded as text, so nothing is lost or guessed at load time;
-`_source_row` keeps each row's position in the file (1 = first data row).
+Each file is converted once, by DuckDB's parallel CSV reader, into a Parquet
+file of the landing folder (see `segments.landing`), checked there with one
+query per table, and read through the view `raw.<table>`. CSV values are loaded
+as text, so nothing is lost or guessed at load time; `_source_row` is each
+row's position in the file (1 = first data row). The Python decoder runs only
+for a file DuckDB reports as not UTF-8.
 
 Bytes that are not text. A CSV file must be UTF-8 (a leading byte-order mark is
 accepted). A row holding bytes that are not valid UTF-8 does not stop the load:
@@ -30,6 +34,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import mmap
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,11 +43,11 @@ from typing import BinaryIO
 
 import duckdb
 
-from segments import raw_schema
+from segments import landing, raw_schema
 from segments.errors import InputFileError
+from segments.landing import RAW_SCHEMA, Landing
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
-RAW_SCHEMA = "raw"
 DEFAULT_MAX_BAD_SHARE = 0.5
 OTHER_DELIMITERS = (";", "\t", "|")
 # Read in blocks of this size when checking and converting a file's encoding.
@@ -50,24 +55,27 @@ ENCODING_BLOCK_BYTES = 1 << 24
 REPLACEMENT_CHARACTER = "\ufffd"
 # How many example row numbers a note or an error lists.
 EXAMPLE_ROWS = 5
+# Landing files: Parquet, ZSTD (a fifth of the CSV's size; as fast to write as Snappy).
+LANDING_FORMAT = "format parquet, compression zstd"
 
 # How the loader test-parses a typed column (the staging macros are the rule;
 # this is the coarse file-level check: is this column of this type at all).
-# Numbers as parse_decimal reads them: symbols and spaces dropped, a comma only
-# as a thousands separator (`1,234.50`; `12,50` is not a number).
-_NUMBER_TEXT = "regexp_replace(trim({col}), '[$€£¥\\s]', '', 'g')"
+# `{col}` is the trimmed text. Numbers as parse_decimal reads them: symbols and
+# spaces dropped, a comma only as a thousands separator (`1,234.50`; `12,50` is
+# not a number). Plain values take the fast cast; only the rest the patterns.
+_NUMBER_TEXT = "regexp_replace({col}, '[$€£¥\\s]', '', 'g')"
 _DECIMAL_CHECK = (
-    f"case when not contains({_NUMBER_TEXT}, ',') "
+    f"coalesce(try_cast({{col}} as double), case when not contains({_NUMBER_TEXT}, ',') "
     f"or regexp_full_match({_NUMBER_TEXT}, '[+-]?[0-9]{{{{1,3}}}}(,[0-9]{{{{3}}}})+([.][0-9]*)?') "
-    f"then try_cast(replace({_NUMBER_TEXT}, ',', '') as double) end"
+    f"then try_cast(replace({_NUMBER_TEXT}, ',', '') as double) end)"
 )
 _DATE_CHECK = (
-    "coalesce(try_cast(trim({col}) as timestamptz), "
-    "try_strptime(trim({col}), ['%Y/%m/%d', '%d.%m.%Y', '%Y%m%d']))"
+    "coalesce(try_cast({col} as timestamptz), "
+    "try_strptime({col}, ['%Y/%m/%d', '%d.%m.%Y', '%Y%m%d']))"
 )
 PARSE_CHECKS = {
     raw_schema.DECIMAL: _DECIMAL_CHECK,
-    raw_schema.INTEGER: "try_cast(trim({col}) as bigint)",
+    raw_schema.INTEGER: "try_cast({col} as bigint)",
     raw_schema.TIMESTAMP: _DATE_CHECK,
     raw_schema.DATE: _DATE_CHECK,
 }
@@ -145,21 +153,6 @@ def _open_binary(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
 
 
-def _is_utf8(path: Path) -> bool:
-    """True when every byte of the file is valid UTF-8 (read in blocks, memory stays flat)."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    try:
-        with _open_binary(path) as handle:
-            while block := handle.read(ENCODING_BLOCK_BYTES):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    except (OSError, EOFError) as error:
-        raise InputFileError(f"{path.name}: cannot be read ({error})") from error
-    return True
-
-
 def _utf8_copy(path: Path, scratch: Path) -> Path:
     """A UTF-8 copy of `path`, each invalid byte sequence replaced by U+FFFD.
 
@@ -220,52 +213,64 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _check_parseable(
+def _check_rows(
     con: duckdb.DuckDBPyConnection,
-    qualified: str,
+    landed: str,
     table: raw_schema.Table,
     path: Path,
     resolved: dict[str, str],
+    flag: str,
     max_bad_share: float,
-) -> None:
-    for name, raw_name in resolved.items():
-        column = table.column(name)
-        check = PARSE_CHECKS.get(column.type)
-        if not column.required or check is None:
-            continue
-        col = f"cast({_quote(raw_name)} as varchar)"
-        filled, bad, example_row, example = con.execute(
-            f"""
-            select
-                count(*) filter (where nullif(trim({col}), '') is not null),
-                count(*) filter (where nullif(trim({col}), '') is not null
-                                 and {check.format(col=col)} is null),
-                min(_source_row) filter (where nullif(trim({col}), '') is not null
-                                         and {check.format(col=col)} is null),
-                arg_min({col}, _source_row) filter (where nullif(trim({col}), '') is not null
-                                         and {check.format(col=col)} is null)
-            from {qualified}
-            """
-        ).fetchone()
+) -> tuple[int, int]:
+    """Check a landed file in one pass; its rows and the rows `flag` marks.
+
+    Rows holding U+FFFD or NUL in a column the project reads are noted (or the
+    file refused when most rows have them); the file is refused when more than
+    `max_bad_share` of a required typed column cannot be parsed.
+    """
+    checked = [
+        (table.column(name), raw_name)
+        for name, raw_name in resolved.items()
+        if table.column(name).required and table.column(name).type in PARSE_CHECKS
+    ]
+    measures = [
+        "count(*)",
+        f"count(*) filter (where {flag})",
+        f"list(file_row_number + 1 order by file_row_number) filter (where {flag})"
+        f"[1:{EXAMPLE_ROWS}]",
+    ]
+    for column, raw_name in checked:
+        text = f"nullif(trim(cast({_quote(raw_name)} as varchar)), '')"
+        bad = f"{text} is not null and {PARSE_CHECKS[column.type].format(col=text)} is null"
+        measures += [
+            f"count({text})",
+            f"count(*) filter (where {bad})",
+            f"arg_min(struct_pack(row := file_row_number + 1, value := {text}), file_row_number)"
+            f" filter (where {bad})",
+        ]
+    rows, flagged, examples, *parsed = con.execute(
+        f"select {', '.join(measures)} from {landed}"
+    ).fetchone()
+    if table.required and rows == 0:
+        raise InputFileError(f"{path.name}: has a header but no rows; {table.name} is required")
+    if flagged:
+        _note_invalid_encoding(path, rows, flagged, examples, max_bad_share)
+    for index, (column, raw_name) in enumerate(checked):
+        filled, bad, example = parsed[3 * index : 3 * index + 3]
         if filled and bad / filled > max_bad_share:
             raise InputFileError(
                 f"{path.name}, column '{raw_name}': {bad} of {filled} values cannot be parsed "
-                f"as {column.type} (e.g. row {example_row}: {example!r}). Wrong column, "
-                f"wrong mapping or wrong format? Dirty values in a few rows are quarantined, "
-                f"but more than {max_bad_share:.0%} means the file is not usable."
+                f"as {column.type} (e.g. row {example['row']}: {example['value']!r}). Wrong "
+                f"column, wrong mapping or wrong format? Dirty values in a few rows are "
+                f"quarantined, but more than {max_bad_share:.0%} means the file is not usable."
             )
+    return rows, flagged
 
 
-def _check_encoding(
-    con: duckdb.DuckDBPyConnection, qualified: str, path: Path, rows: int, max_bad_share: float
-) -> int:
-    """Rows flagged `_has_invalid_encoding`: noted, or the file refused when most are."""
-    flagged, examples = con.execute(
-        f"select count(*), list(_source_row order by _source_row)[1:{EXAMPLE_ROWS}] "
-        f"from {qualified} where _has_invalid_encoding"
-    ).fetchone()
-    if not flagged:
-        return 0
+def _note_invalid_encoding(
+    path: Path, rows: int, flagged: int, examples: list[int], max_bad_share: float
+) -> None:
+    """Note rows with bytes that are not text, or refuse the file when most rows have them."""
     shown = ", ".join(str(row) for row in examples)
     if flagged / rows > max_bad_share:
         raise InputFileError(
@@ -278,7 +283,6 @@ def _check_encoding(
         f"{', ...' if flagged > len(examples) else ''}); staging quarantines them as "
         "invalid_encoding (the bad bytes show as U+FFFD in audit.quarantined_rows)"
     )
-    return flagged
 
 
 def _unreadable(path: Path, table: raw_schema.Table, error: duckdb.Error) -> InputFileError:
@@ -291,56 +295,93 @@ def load_table(
     table: raw_schema.Table,
     path: Path,
     mapping: dict[str, str],
+    landing: Landing,
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
-    scratch: Path | None = None,
 ) -> LoadedTable:
-    """Replace raw.<table> with the file's rows (all columns kept, CSV as text).
+    """Convert the file into the landing folder and point the view raw.<table> at it.
 
-    A CSV file that is not valid UTF-8 is read through a repaired copy written to
-    `scratch` (default: the system's temporary folder); see the module docstring.
+    A CSV file that DuckDB reports as not UTF-8 is read through a repaired copy
+    (see the module docstring) made in the landing folder and removed after.
     """
     header = None if path.name.endswith(".parquet") else read_csv_header(path)
-    qualified = f"{RAW_SCHEMA}.{table.name}"
-    with tempfile.TemporaryDirectory(prefix=".segments-load-", dir=scratch) as scratch_dir:
-        readable = path
-        if header is not None and not _is_utf8(path):
-            readable = _utf8_copy(path, Path(scratch_dir))
-        try:
-            source = _source_sql(readable, header)
-            con.execute(f"create or replace temp table _staging_load as select * from {source}")
-            types = dict(
-                con.execute(
-                    "select column_name, column_type from (describe _staging_load)"
-                ).fetchall()
-            )
-        except duckdb.Error as error:
-            raise _unreadable(path, table, error) from error
-    header = header or list(types)
-    resolved = _resolve_columns(table, path, header, mapping)
-    # Only the columns the project reads decide: bad bytes in an ignored column harm nothing.
-    flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
+    target = landing.path(table.name)
+    repaired = False
     try:
-        con.execute(
-            f"create or replace table {qualified} as "
-            f"select *, cast(rowid + 1 as bigint) as _source_row, "
-            f"{flag} as _has_invalid_encoding from _staging_load"
-        )
-        con.execute("drop table _staging_load")
+        _convert(con, _source_sql(path, header), target)
+    except duckdb.InvalidInputException as error:
+        if header is None or "invalid unicode" not in str(error).lower():
+            raise _unreadable(path, table, error) from error
+        repaired = True
+        with tempfile.TemporaryDirectory(prefix=".repair-", dir=landing.folder) as scratch:
+            repaired = _utf8_copy(path, Path(scratch))
+            try:
+                _convert(con, _source_sql(repaired, header), target)
+            except duckdb.Error as retry_error:
+                raise _unreadable(path, table, retry_error) from retry_error
     except duckdb.Error as error:
         raise _unreadable(path, table, error) from error
+    landed = _landed_sql(target)
+    types = dict(
+        con.execute(
+            f"select column_name, column_type from (describe select * from {landed})"
+        ).fetchall()
+    )
+    types.pop("file_row_number", None)
+    header = header or list(types)
+    resolved = _resolve_columns(table, path, header, mapping)
     used = {name.lower() for name in resolved.values()}
     ignored = tuple(name for name in header if name.lower() not in used)
     if ignored:
         print(
             f"note: {path.name}: column(s) {', '.join(ignored)} not used by the project "
-            f"(loaded into {qualified}, ignored by the models)"
+            f"(loaded into {RAW_SCHEMA}.{table.name}, ignored by the models)"
         )
-    rows = con.execute(f"select count(*) from {qualified}").fetchone()[0]
-    if table.required and rows == 0:
-        raise InputFileError(f"{path.name}: has a header but no rows; {table.name} is required")
-    invalid_rows = _check_encoding(con, qualified, path, rows, max_bad_share)
-    _check_parseable(con, qualified, table, path, resolved, max_bad_share)
-    return LoadedTable(table.name, path, rows, invalid_rows, ignored)
+    flag = "false"
+    if repaired or header is None or _may_hold_invalid_text(path):
+        flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
+    rows, flagged = _check_rows(con, landed, table, path, resolved, flag, max_bad_share)
+    con.execute(
+        f"create or replace view {RAW_SCHEMA}.{table.name} as "
+        f"select * exclude (file_row_number), file_row_number + 1 as _source_row, "
+        f"{flag if flagged else 'false'} as _has_invalid_encoding from {landed}"
+    )
+    return LoadedTable(table.name, path, rows, flagged, ignored)
+
+
+def _may_hold_invalid_text(path: Path) -> bool:
+    """True when the file's bytes hold a NUL or an encoded U+FFFD anywhere.
+
+    A byte search (memchr speed) that spares the per-value check of every
+    column for the usual file that holds neither.
+    """
+    needles = (b"\x00", REPLACEMENT_CHARACTER.encode())
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "rb") as handle:
+            tail = b""
+            while block := handle.read(ENCODING_BLOCK_BYTES):
+                window = tail + block
+                if any(needle in window for needle in needles):
+                    return True
+                tail = window[-2:]
+        return False
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return any(data.find(needle) >= 0 for needle in needles)
+
+
+def _convert(con: duckdb.DuckDBPyConnection, source: str, target: Path) -> None:
+    """Write the file's rows, in file order, to a Parquet file."""
+    con.execute(f"copy (select * from {source}) to {_literal(target)} ({LANDING_FORMAT})")
+
+
+def _landed_sql(target: Path) -> str:
+    """The landed file as a table, with each row's position (file_row_number, 0-based)."""
+    return f"read_parquet({_literal(target)}, file_row_number = true)"
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def load_raw(
@@ -348,22 +389,25 @@ def load_raw(
     files: dict[str, Path],
     mapping: dict[str, dict[str, str]],
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+    landed: Landing | None = None,
 ) -> list[LoadedTable]:
-    """Replace the raw schema of `database` with `files`; tables without a file are dropped."""
+    """Land `files` and point the raw views of `database` at them.
+
+    The files become version `landed` of the landing folder (default: a new
+    version in the database's own landing folder). Views of tables without a
+    file are dropped.
+    """
+    landed = landed or landing.new_version(landing.folder_for(database))
     con = duckdb.connect(str(database))
     try:
         con.execute(f"create schema if not exists {RAW_SCHEMA}")
         for table in raw_schema.TABLES:
             if table.name not in files:
+                con.execute(f"drop view if exists {RAW_SCHEMA}.{table.name}")
                 con.execute(f"drop table if exists {RAW_SCHEMA}.{table.name}")
         loaded = [
             load_table(
-                con,
-                raw_schema.table(name),
-                path,
-                mapping.get(name, {}),
-                max_bad_share,
-                scratch=database.parent,
+                con, raw_schema.table(name), path, mapping.get(name, {}), landed, max_bad_share
             )
             for name, path in sorted(files.items())
         ]

@@ -123,5 +123,10 @@ def test_absent_tables_are_dropped_from_a_previous_load(orders_dir: Path, tmp_pa
     load_dir(orders_dir, database)
     # THEN the old tickets are gone, not silently reused
     con = duckdb.connect(str(database))
-    tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
-    assert tables == {"orders"}
+    relations = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    assert relations == {"orders"}
