@@ -5,22 +5,31 @@
     other comma (`12,50`, `1.234,50`: a decimal comma) makes the value
     unparseable, so the caller quarantines the row instead of storing an
     amount 100 times too large or small. Anything else unparseable is null too.
+
+    Fast path: a plain number (`12.50`, the usual case) is cast directly; the
+    patterns above run only for the values that cast rejects. A value the cast
+    accepts has no symbol, space or comma, so the slow path would read it the
+    same (proved by test_parse_fast_path.py on hostile strings).
 #}
 {% macro parse_decimal(column, scale=2) -%}
     {{ return(adapter.dispatch('parse_decimal', 'customer_segments')(column, scale)) }}
 {%- endmacro %}
 
 {% macro default__parse_decimal(column, scale) -%}
-    {%- set number_text = "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '[$€£¥\\s]', '', 'g')" -%}
-    case
-        when
-            not contains({{ number_text }}, ',')
-            or regexp_full_match({{ number_text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
-            then {{ customer_segments.try_cast(
-                "replace(" ~ number_text ~ ", ',', '')",
-                "decimal(18, " ~ scale ~ ")"
-            ) }}
-    end
+    {%- set text = customer_segments.clean_text(column) -%}
+    {%- set number_text = "regexp_replace(" ~ text ~ ", '[$€£¥\\s]', '', 'g')" -%}
+    coalesce(
+        {{ customer_segments.try_cast(text, "decimal(18, " ~ scale ~ ")") }},
+        case
+            when
+                not contains({{ number_text }}, ',')
+                or regexp_full_match({{ number_text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
+                then {{ customer_segments.try_cast(
+                    "replace(" ~ number_text ~ ", ',', '')",
+                    "decimal(18, " ~ scale ~ ")"
+                ) }}
+        end
+    )
 {%- endmacro %}
 
 {% macro spark__parse_decimal(column, scale) -%}

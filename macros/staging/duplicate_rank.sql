@@ -1,16 +1,60 @@
 {#
-    Rank of a usable row among the usable rows that share its key: 1 is the
-    row kept, later ranks are duplicates merged into it. The last row loaded
-    wins (last write wins, as in a change log); rows without a load position
-    fall back to their raw content, so the choice is the same on every run.
-    Rows already quarantined get no rank.
+    Duplicates, in two steps that stay cheap when keys are nearly all unique.
+
+    rank_duplicates(relation, key_columns): for the usable rows (no
+    quarantine_reason) whose key another usable row shares, _source_row and
+    the row's rank among them. The last row loaded wins (rank 1), as in a
+    change log. Keys held once are left out: a hash aggregate finds the shared
+    ones, and only those are sorted.
+
+    duplicate_rank(rows, ranked): the rank of a row of `rows`, with the
+    rank_duplicates relation `ranked` left-joined on _source_row: 1 for the row
+    kept, 2+ for duplicates merged into it, null for quarantined rows.
 #}
-{% macro duplicate_rank(key_columns, quarantine_reason='quarantine_reason') -%}
-    case
-        when {{ quarantine_reason }} is null
-            then row_number() over (
-                partition by {{ key_columns | join(', ') }}, {{ quarantine_reason }} is null
-                order by _source_row desc nulls last, raw_values desc
-            )
-    end
+{% macro rank_duplicates(relation, key_columns) -%}
+    {{ return(adapter.dispatch('rank_duplicates', 'customer_segments')(relation, key_columns)) }}
+{%- endmacro %}
+
+{% macro default__rank_duplicates(relation, key_columns) -%}
+    select
+        usable_rows._source_row,
+        row_number() over (
+            partition by
+                {%- for column in key_columns %} usable_rows.{{ column }}{{ ',' if not loop.last }}{% endfor %}
+            order by usable_rows._source_row desc
+        ) as duplicate_rank
+    from {{ relation }} as usable_rows
+    inner join (
+        select {{ key_columns | join(', ') }}
+        from {{ relation }}
+        where quarantine_reason is null
+        group by {{ key_columns | join(', ') }}
+        having count(*) > 1
+    ) as shared_keys
+        on
+            {%- for column in key_columns %}
+            usable_rows.{{ column }} = shared_keys.{{ column }}{{ ' and' if not loop.last }}
+            {%- endfor %}
+    where usable_rows.quarantine_reason is null
+{%- endmacro %}
+
+{% macro duplicate_rank(rows, ranked) -%}
+    case when {{ rows }}.quarantine_reason is null then coalesce({{ ranked }}.duplicate_rank, 1) end
+{%- endmacro %}
+
+{#
+    `rules_applied as {{ materialized_cte() }} (...)`: a CTE that several
+    parts of a query read (the rows, and rank_duplicates twice) is computed
+    once. DuckDB otherwise picks which CTE to keep and may re-read and re-parse
+    every raw row (measured: 18 s instead of 4 s for 8M orders).
+#}
+{% macro materialized_cte() -%}
+    {{ return(adapter.dispatch('materialized_cte', 'customer_segments')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_cte() -%}
+{%- endmacro %}
+
+{% macro duckdb__materialized_cte() -%}
+    materialized
 {%- endmacro %}

@@ -1,7 +1,13 @@
 {#
-    Every staged order line with its amounts in the order's reporting
-    currency; lines of an order that is not valid are `unknown_order`.
+    Every staged order line with its amounts in the reporting currency, at
+    its order's rate; lines of an order that is not valid are `unknown_order`.
+
+    A view: its readers (the line summary of int_orders_valid, category
+    breadth, the quarantine, the reconciliation) each need one pass over the
+    lines, cheaper than storing every line once more.
 #}
+{{ config(materialized='view') }}
+
 with
 
 order_items as (
@@ -21,7 +27,8 @@ orders as (
     select
         order_id,
         fx_rate
-    from {{ ref('int_orders_valid') }}
+    from {{ ref('int_orders_checked') }}
+    where quarantine_reason is null
 
 ),
 

@@ -5,7 +5,13 @@
     the order date), test_account (placed by a quarantined test account),
     unknown_customer (not in the CRM; only checked when a CRM customer table
     was provided), absurd_amount (above var('max_order_amount')).
+
+    A view: its two readers (int_orders_valid, which stores the valid orders,
+    and the quarantine, which wants the few rejected ones) each need one pass,
+    cheaper than storing every order once more.
 #}
+{{ config(materialized='view') }}
+
 with
 
 orders as (

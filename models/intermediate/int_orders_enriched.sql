@@ -1,9 +1,10 @@
 {#
-    Valid orders up to the as-of date with revenue, cost and margin in the
-    reporting currency. Cancelled orders carry no revenue or cost. Returns
-    reduce revenue and, the goods coming back, the cost of goods in the same
-    proportion. Orders without line costs get var('default_cost_ratio').
+    The valid orders up to the as-of date: what every customer-level model
+    counts. A view over int_orders_valid (revenue, cost and margin are
+    computed there), so an as-of date in the past is a filter, not a rebuild.
 #}
+{{ config(materialized='view') }}
+
 with
 
 orders as (
@@ -12,29 +13,9 @@ orders as (
 
 ),
 
-order_items as (
-
-    select * from {{ ref('int_order_items_checked') }}
-    where quarantine_reason is null
-
-),
-
 as_of as (
 
     select as_of_date from {{ ref('int_as_of_date') }}
-
-),
-
-items_aggregated_to_orders as (
-
-    select
-        order_id,
-        count(*) as line_count,
-        cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
-        count(distinct category) as category_count,
-        sum(line_cost_reporting) as items_cost
-    from order_items
-    group by order_id
 
 ),
 
@@ -45,77 +26,6 @@ orders_as_of as (
     cross join as_of
     where orders.ordered_date <= as_of.as_of_date
 
-),
-
-revenue_computed as (
-
-    select
-        orders_as_of.order_id,
-        orders_as_of.customer_id,
-        orders_as_of.ordered_at,
-        orders_as_of.ordered_date,
-        orders_as_of.order_status,
-        orders_as_of.order_channel,
-        orders_as_of.currency_code,
-        orders_as_of.fx_rate,
-        orders_as_of.is_cancelled,
-        orders_as_of.is_returned,
-        case when orders_as_of.is_cancelled then 0 else orders_as_of.gross_amount_reporting end
-            as gross_revenue,
-        case when orders_as_of.is_cancelled then 0 else orders_as_of.returned_amount_reporting end
-            as returned_revenue,
-        case when orders_as_of.is_cancelled then 0 else orders_as_of.shipping_cost_reporting end
-            as shipping_cost,
-        coalesce(
-            items_aggregated_to_orders.items_cost,
-            orders_as_of.gross_amount_reporting * {{ var('default_cost_ratio') }}
-        ) as goods_cost,
-        items_aggregated_to_orders.items_cost is null as is_cost_estimated,
-        coalesce(items_aggregated_to_orders.line_count, 0) as line_count,
-        coalesce(items_aggregated_to_orders.units, 0) as units,
-        coalesce(items_aggregated_to_orders.category_count, 0) as category_count
-    from orders_as_of
-    left join items_aggregated_to_orders
-        on orders_as_of.order_id = items_aggregated_to_orders.order_id
-
-),
-
-margin_computed as (
-
-    select
-        order_id,
-        customer_id,
-        ordered_at,
-        ordered_date,
-        order_status,
-        order_channel,
-        currency_code,
-        fx_rate,
-        is_cancelled,
-        is_returned,
-        gross_revenue,
-        returned_revenue,
-        {{ to_money('gross_revenue - returned_revenue') }} as net_revenue,
-        {{ to_money(
-            'case when gross_revenue = 0 then 0
-            else goods_cost * (gross_revenue - returned_revenue) / gross_revenue end'
-        ) }} as cost_of_goods,
-        shipping_cost,
-        is_cost_estimated,
-        line_count,
-        units,
-        category_count
-    from revenue_computed
-
-),
-
-final as (
-
-    select
-        *,
-        {{ to_money('net_revenue - cost_of_goods') }} as gross_margin
-    from margin_computed
-
 )
 
-select * from final
+select * from orders_as_of

@@ -1,4 +1,14 @@
-{# The orders every mart uses: staged, and passing the cross-table rules. #}
+{#
+    The orders every mart uses: every order that passed the staging and
+    cross-table rules (all dates; int_orders_enriched cuts them at the as-of
+    date), with revenue, cost and margin in the reporting currency. Cancelled
+    orders carry no revenue or cost. Returns reduce revenue and, the goods
+    coming back, the cost of goods in the same proportion. Orders without line
+    costs get var('default_cost_ratio').
+
+    The one stored copy of the order facts: the checks and the line summary
+    are views computed here once, and every later reader scans this table.
+#}
 with
 
 orders as (
@@ -6,6 +16,94 @@ orders as (
     select * from {{ ref('int_orders_checked') }}
     where quarantine_reason is null
 
+),
+
+order_items as (
+
+    select * from {{ ref('int_order_items_checked') }}
+    where quarantine_reason is null
+
+),
+
+items_aggregated_to_orders as (
+
+    select
+        order_id,
+        count(*) as line_count,
+        cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
+        count(distinct category) as category_count,
+        sum(line_cost_reporting) as items_cost
+    from order_items
+    group by order_id
+
+),
+
+revenue_computed as (
+
+    select
+        orders.order_id,
+        orders.customer_id,
+        orders.ordered_at,
+        orders.ordered_date,
+        orders.order_status,
+        orders.order_channel,
+        orders.currency_code,
+        orders.fx_rate,
+        orders.is_cancelled,
+        orders.is_returned,
+        case when orders.is_cancelled then 0 else orders.gross_amount_reporting end as gross_revenue,
+        case when orders.is_cancelled then 0 else orders.returned_amount_reporting end as returned_revenue,
+        case when orders.is_cancelled then 0 else orders.shipping_cost_reporting end as shipping_cost,
+        coalesce(
+            items_aggregated_to_orders.items_cost,
+            orders.gross_amount_reporting * {{ var('default_cost_ratio') }}
+        ) as goods_cost,
+        items_aggregated_to_orders.items_cost is null as is_cost_estimated,
+        coalesce(items_aggregated_to_orders.line_count, 0) as line_count,
+        coalesce(items_aggregated_to_orders.units, 0) as units,
+        coalesce(items_aggregated_to_orders.category_count, 0) as category_count
+    from orders
+    left join items_aggregated_to_orders
+        on orders.order_id = items_aggregated_to_orders.order_id
+
+),
+
+margin_computed as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        ordered_date,
+        order_status,
+        order_channel,
+        currency_code,
+        fx_rate,
+        is_cancelled,
+        is_returned,
+        gross_revenue,
+        returned_revenue,
+        {{ to_money('gross_revenue - returned_revenue') }} as net_revenue,
+        {{ to_money(
+            'case when gross_revenue = 0 then 0
+            else goods_cost * (gross_revenue - returned_revenue) / gross_revenue end'
+        ) }} as cost_of_goods,
+        shipping_cost,
+        is_cost_estimated,
+        line_count,
+        units,
+        category_count
+    from revenue_computed
+
+),
+
+final as (
+
+    select
+        *,
+        {{ to_money('net_revenue - cost_of_goods') }} as gross_margin
+    from margin_computed
+
 )
 
-select * from orders
+select * from final

@@ -280,3 +280,49 @@ def markdown() -> str:
             lines.append(f"| `{col.name}` | {col.type} | {flag} | {col.description}{pii} |")
         lines.append("")
     return "\n".join(lines)
+
+
+DBT_REGISTRY_PATH = "macros/staging/raw_tables.sql"
+
+
+def dbt_registry() -> str:
+    """The raw contract as the dbt macro `raw_tables()` (macros/staging/raw_tables.sql).
+
+    The dbt side reads tables, columns, keys and PII from this generated macro,
+    so the contract is written once, here; a test fails when the committed
+    macro differs from this text (regenerate: `python -m segments.raw_schema`).
+    """
+
+    def names(values: tuple[str, ...] | list[str]) -> str:
+        return "[" + ", ".join(f"'{value}'" for value in values) + "]"
+
+    lines = [
+        "{#",
+        "    Generated from scripts/segments/raw_schema.py by `python -m segments.raw_schema`;",
+        "    edit the contract there. Per raw table: its dbt source, key, columns in",
+        "    order, the columns a file must have, and the PII columns (hashed in the",
+        "    quarantine's raw values).",
+        "#}",
+        "{% macro raw_tables() -%}",
+        "    {{ return({",
+    ]
+    for tbl in TABLES:
+        lines += [
+            f"        '{tbl.name}': {{",
+            f"            'source': '{tbl.source}',",
+            f"            'key': {names(tbl.key)},",
+            f"            'columns': {names(tbl.column_names)},",
+            f"            'required': {names(tbl.required_columns)},",
+            f"            'pii': {names([c.name for c in tbl.columns if c.pii])},",
+            "        },",
+        ]
+    lines += ["    }) }}", "{%- endmacro %}", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from segments.project import project_dir
+
+    target = project_dir() / DBT_REGISTRY_PATH
+    target.write_text(dbt_registry(), encoding="utf-8")
+    print(f"wrote {target}")

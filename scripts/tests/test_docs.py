@@ -16,3 +16,10 @@ def test_readme_shows_the_two_commands() -> None:
     readme = (project.project_dir() / "README.md").read_text(encoding="utf-8")
     assert "make build" in readme
     assert "make test" in readme
+
+
+def test_dbt_raw_table_registry_is_generated_from_the_contract() -> None:
+    # GIVEN the committed macro the staging models and the audit read the raw tables from
+    committed = (project.project_dir() / raw_schema.DBT_REGISTRY_PATH).read_text(encoding="utf-8")
+    # THEN it is exactly what the contract generates (regenerate: python -m segments.raw_schema)
+    assert committed == raw_schema.dbt_registry()

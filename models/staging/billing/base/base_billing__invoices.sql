@@ -1,13 +1,9 @@
-{%- set columns = [
-    'invoice_id', 'customer_id', 'order_id', 'issued_date', 'due_date',
-    'paid_date', 'amount', 'currency',
-] -%}
-
+{# Every raw invoice row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('billing', 'invoices', columns, required=['invoice_id', 'customer_id', 'due_date', 'amount']) }}
+    select * from {{ ref('base_billing__invoices_raw') }}
 
 ),
 
@@ -24,13 +20,12 @@ typed as (
         {{ parse_decimal('amount') }} as amount,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -48,11 +43,28 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['invoice_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['invoice_id']) }} as duplicate_rank
+        rules_applied.invoice_id,
+        rules_applied.customer_id,
+        rules_applied.order_id,
+        rules_applied.issued_date,
+        rules_applied.due_date,
+        rules_applied.paid_date,
+        rules_applied.amount,
+        rules_applied.currency_code,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

@@ -3,19 +3,11 @@
     breaks (quarantine_reason), a repair it needed (repair_reason: the row is
     kept, the bad value nulled) and its rank among rows with the same id.
 #}
-{%- set columns = [
-    'customer_id', 'full_name', 'email', 'phone', 'customer_type', 'birth_date',
-    'gender', 'annual_income', 'education', 'occupation', 'industry',
-    'company_size', 'country', 'city', 'signup_at', 'acquisition_channel',
-    'referred_by_customer_id',
-] -%}
-{%- set pii_columns = ['full_name', 'email', 'phone'] -%}
-
 with
 
 source as (
 
-    {{ select_raw('crm', 'customers', columns, required=['customer_id']) }}
+    select * from {{ ref('base_crm__customers_raw') }}
 
 ),
 
@@ -47,15 +39,14 @@ typed as (
         lower({{ clean_text('source.acquisition_channel') }}) as acquisition_channel,
         {{ clean_text('source.referred_by_customer_id') }} as referred_by_customer_id,
         source._source_row,
-        source._has_invalid_encoding,
-        {{ row_to_json(columns, pii_columns) }} as raw_values
+        source._has_invalid_encoding
     from source
     left join country_aliases
         on upper({{ clean_text('source.country') }}) = country_aliases.country_alias
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -82,11 +73,38 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['customer_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['customer_id']) }} as duplicate_rank
+        rules_applied.customer_id,
+        rules_applied.full_name,
+        rules_applied.email,
+        rules_applied.phone,
+        rules_applied.customer_type,
+        rules_applied.birth_date,
+        rules_applied.gender,
+        rules_applied.annual_income,
+        rules_applied.education,
+        rules_applied.occupation,
+        rules_applied.industry,
+        rules_applied.company_size,
+        rules_applied.country_code,
+        rules_applied.city,
+        rules_applied.signup_at,
+        rules_applied.acquisition_channel,
+        rules_applied.referred_by_customer_id,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        rules_applied.repair_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

@@ -1,16 +1,9 @@
-{%- set columns = [
-    'lead_id', 'contact_name', 'contact_email', 'company_name', 'country',
-    'industry', 'company_size', 'annual_revenue', 'lead_source', 'stage',
-    'created_at', 'last_activity_at', 'email_opens', 'site_visits',
-    'demo_requested', 'budget_confirmed', 'converted_customer_id',
-] -%}
-{%- set pii_columns = ['contact_name', 'contact_email'] -%}
-
+{# Every raw lead row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('crm', 'leads', columns, required=['lead_id']) }}
+    select * from {{ ref('base_crm__leads_raw') }}
 
 ),
 
@@ -40,15 +33,14 @@ typed as (
         coalesce({{ parse_boolean('source.budget_confirmed') }}, false) as has_confirmed_budget,
         {{ clean_text('source.converted_customer_id') }} as converted_customer_id,
         source._source_row,
-        source._has_invalid_encoding,
-        {{ row_to_json(columns, pii_columns) }} as raw_values
+        source._has_invalid_encoding
     from source
     left join country_aliases
         on upper({{ clean_text('source.country') }}) = country_aliases.country_alias
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -65,11 +57,36 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['lead_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['lead_id']) }} as duplicate_rank
+        rules_applied.lead_id,
+        rules_applied.contact_email,
+        rules_applied.company_name,
+        rules_applied.country_code,
+        rules_applied.industry,
+        rules_applied.company_size,
+        rules_applied.annual_revenue,
+        rules_applied.lead_source,
+        rules_applied.lead_stage,
+        rules_applied.created_at,
+        rules_applied.last_activity_at,
+        rules_applied.email_opens,
+        rules_applied.site_visits,
+        rules_applied.has_requested_demo,
+        rules_applied.has_confirmed_budget,
+        rules_applied.converted_customer_id,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

@@ -1,10 +1,9 @@
-{%- set columns = ['rep_id', 'rep_name', 'region', 'capacity_accounts', 'is_active'] -%}
-
+{# Every raw sales rep row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('crm', 'sales_reps', columns, required=['rep_id', 'capacity_accounts']) }}
+    select * from {{ ref('base_crm__sales_reps_raw') }}
 
 ),
 
@@ -16,13 +15,12 @@ typed as (
         {{ parse_integer('capacity_accounts') }} as capacity_accounts,
         coalesce({{ parse_boolean('is_active') }}, true) as is_active,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns, ['rep_name']) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -38,11 +36,24 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['rep_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['rep_id']) }} as duplicate_rank
+        rules_applied.rep_id,
+        rules_applied.region,
+        rules_applied.capacity_accounts,
+        rules_applied.is_active,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

@@ -1,10 +1,9 @@
-{%- set columns = ['customer_id', 'estimated_annual_spend', 'currency', 'estimated_at'] -%}
-
+{# Every raw wallet estimate row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('crm', 'wallet_estimates', columns, required=['customer_id', 'estimated_annual_spend']) }}
+    select * from {{ ref('base_crm__wallet_estimates_raw') }}
 
 ),
 
@@ -16,13 +15,12 @@ typed as (
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         {{ parse_date('estimated_at') }} as estimated_date,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -38,11 +36,24 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['customer_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['customer_id']) }} as duplicate_rank
+        rules_applied.customer_id,
+        rules_applied.estimated_annual_spend,
+        rules_applied.currency_code,
+        rules_applied.estimated_date,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

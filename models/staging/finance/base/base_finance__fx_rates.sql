@@ -1,10 +1,9 @@
-{%- set columns = ['currency', 'rate_date', 'rate_to_reporting'] -%}
-
+{# Every raw FX rate row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('finance', 'fx_rates', columns, required=['currency', 'rate_date', 'rate_to_reporting']) }}
+    select * from {{ ref('base_finance__fx_rates_raw') }}
 
 ),
 
@@ -15,13 +14,12 @@ typed as (
         {{ parse_date('rate_date') }} as rate_date,
         {{ parse_decimal('rate_to_reporting', scale=8) }} as rate_to_reporting,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -38,11 +36,23 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['currency_code', 'rate_date']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['currency_code', 'rate_date']) }} as duplicate_rank
+        rules_applied.currency_code,
+        rules_applied.rate_date,
+        rules_applied.rate_to_reporting,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

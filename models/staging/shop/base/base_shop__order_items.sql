@@ -2,19 +2,11 @@
     Every raw order line, typed, with the first row-level rule it breaks and
     its rank among lines with the same (order_id, line_number).
 #}
-{%- set columns = [
-    'order_id', 'line_number', 'product_id', 'category', 'quantity',
-    'unit_price', 'unit_cost',
-] -%}
-
 with
 
 source as (
 
-    {{ select_raw(
-        'shop', 'order_items', columns,
-        required=['order_id', 'line_number', 'product_id', 'quantity', 'unit_price'],
-    ) }}
+    select * from {{ ref('base_shop__order_items_raw') }}
 
 ),
 
@@ -30,13 +22,12 @@ typed as (
         {{ parse_decimal('unit_cost') }} as unit_cost,
         {{ clean_text('unit_cost') }} as unit_cost_text,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -54,11 +45,27 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['order_id', 'line_number']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['order_id', 'line_number']) }} as duplicate_rank
+        rules_applied.order_id,
+        rules_applied.line_number,
+        rules_applied.product_id,
+        rules_applied.category,
+        rules_applied.quantity,
+        rules_applied.unit_price,
+        rules_applied.unit_cost,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

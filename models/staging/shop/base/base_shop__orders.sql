@@ -2,18 +2,14 @@
     Every raw order row, typed, with the first row-level rule it breaks
     (quarantine_reason) and its rank among rows with the same order_id.
     Cross-table rules (customer known, currency known) run later in
-    int_orders_checked.
+    int_orders_checked. Kept fast at scale: plain values take the fast cast
+    (see parse_decimal), and only keys that repeat are ranked.
 #}
-{%- set columns = [
-    'order_id', 'customer_id', 'ordered_at', 'amount', 'status', 'currency',
-    'returned_amount', 'shipping_cost', 'channel',
-] -%}
-
 with
 
 source as (
 
-    {{ select_raw('shop', 'orders', columns, required=['order_id', 'customer_id', 'ordered_at', 'amount']) }}
+    select * from {{ ref('base_shop__orders_raw') }}
 
 ),
 
@@ -29,17 +25,14 @@ typed as (
         {{ parse_decimal('returned_amount') }} as returned_amount,
         coalesce({{ parse_decimal('shipping_cost') }}, 0) as shipping_cost,
         lower({{ clean_text('channel') }}) as order_channel,
-        {{ clean_text('ordered_at') }} as ordered_at_text,
-        {{ clean_text('amount') }} as amount_text,
         {{ clean_text('returned_amount') }} as returned_amount_text,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -61,11 +54,29 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['order_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['order_id']) }} as duplicate_rank
+        rules_applied.order_id,
+        rules_applied.customer_id,
+        rules_applied.ordered_at,
+        rules_applied.amount,
+        rules_applied.order_status,
+        rules_applied.currency_code,
+        rules_applied.returned_amount,
+        rules_applied.shipping_cost,
+        rules_applied.order_channel,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

@@ -1,10 +1,9 @@
-{%- set columns = ['product_id', 'product_name', 'category', 'list_price', 'unit_cost'] -%}
-
+{# Every raw product row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('shop', 'products', columns, required=['product_id']) }}
+    select * from {{ ref('base_shop__products_raw') }}
 
 ),
 
@@ -17,13 +16,12 @@ typed as (
         {{ parse_decimal('list_price') }} as list_price,
         {{ parse_decimal('unit_cost') }} as unit_cost,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -38,11 +36,25 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['product_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['product_id']) }} as duplicate_rank
+        rules_applied.product_id,
+        rules_applied.product_name,
+        rules_applied.category,
+        rules_applied.list_price,
+        rules_applied.unit_cost,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

@@ -1,12 +1,9 @@
-{%- set columns = [
-    'ticket_id', 'customer_id', 'opened_at', 'closed_at', 'category', 'satisfaction_score',
-] -%}
-
+{# Every raw ticket row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('support', 'tickets', columns, required=['ticket_id', 'customer_id', 'opened_at']) }}
+    select * from {{ ref('base_support__tickets_raw') }}
 
 ),
 
@@ -21,13 +18,12 @@ typed as (
         coalesce(lower({{ clean_text('category') }}), 'other') as ticket_category,
         {{ parse_integer('satisfaction_score') }} as satisfaction_score,
         _source_row,
-        _has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        _has_invalid_encoding
     from source
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -44,11 +40,26 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['ticket_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['ticket_id']) }} as duplicate_rank
+        rules_applied.ticket_id,
+        rules_applied.customer_id,
+        rules_applied.opened_at,
+        rules_applied.closed_at,
+        rules_applied.ticket_category,
+        rules_applied.satisfaction_score,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

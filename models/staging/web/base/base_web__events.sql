@@ -1,13 +1,9 @@
-{%- set columns = [
-    'event_id', 'customer_id', 'event_type', 'product_id', 'occurred_at',
-    'device', 'country', 'city',
-] -%}
-
+{# Every raw web / app event row, typed, with the first rule it breaks and its duplicate rank. #}
 with
 
 source as (
 
-    {{ select_raw('web', 'events', columns, required=['event_id', 'event_type', 'occurred_at']) }}
+    select * from {{ ref('base_web__events_raw') }}
 
 ),
 
@@ -29,15 +25,14 @@ typed as (
         country_aliases.country_code,
         {{ clean_text('source.city') }} as city,
         source._source_row,
-        source._has_invalid_encoding,
-        {{ row_to_json(columns) }} as raw_values
+        source._has_invalid_encoding
     from source
     left join country_aliases
         on upper({{ clean_text('source.country') }}) = country_aliases.country_alias
 
 ),
 
-rules_applied as (
+rules_applied as {{ materialized_cte() }} (
 
     select
         *,
@@ -55,11 +50,28 @@ rules_applied as (
 
 duplicates_ranked as (
 
+    {{ rank_duplicates('rules_applied', ['event_id']) }}
+
+),
+
+final as (
+
     select
-        *,
-        {{ duplicate_rank(['event_id']) }} as duplicate_rank
+        rules_applied.event_id,
+        rules_applied.customer_id,
+        rules_applied.event_type,
+        rules_applied.product_id,
+        rules_applied.occurred_at,
+        rules_applied.device,
+        rules_applied.country_code,
+        rules_applied.city,
+        rules_applied._source_row,
+        rules_applied.quarantine_reason,
+        {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
+    left join duplicates_ranked
+        on rules_applied._source_row = duplicates_ranked._source_row
 
 )
 
-select * from duplicates_ranked
+select * from final

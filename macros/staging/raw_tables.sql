@@ -1,0 +1,87 @@
+{#
+    Generated from scripts/segments/raw_schema.py by `python -m segments.raw_schema`;
+    edit the contract there. Per raw table: its dbt source, key, columns in
+    order, the columns a file must have, and the PII columns (hashed in the
+    quarantine's raw values).
+#}
+{% macro raw_tables() -%}
+    {{ return({
+        'customers': {
+            'source': 'crm',
+            'key': ['customer_id'],
+            'columns': ['customer_id', 'full_name', 'email', 'phone', 'customer_type', 'birth_date', 'gender', 'annual_income', 'education', 'occupation', 'industry', 'company_size', 'country', 'city', 'signup_at', 'acquisition_channel', 'referred_by_customer_id'],
+            'required': ['customer_id'],
+            'pii': ['full_name', 'email', 'phone'],
+        },
+        'orders': {
+            'source': 'shop',
+            'key': ['order_id'],
+            'columns': ['order_id', 'customer_id', 'ordered_at', 'amount', 'status', 'currency', 'returned_amount', 'shipping_cost', 'channel'],
+            'required': ['order_id', 'customer_id', 'ordered_at', 'amount'],
+            'pii': [],
+        },
+        'order_items': {
+            'source': 'shop',
+            'key': ['order_id', 'line_number'],
+            'columns': ['order_id', 'line_number', 'product_id', 'category', 'quantity', 'unit_price', 'unit_cost'],
+            'required': ['order_id', 'line_number', 'product_id', 'quantity', 'unit_price'],
+            'pii': [],
+        },
+        'products': {
+            'source': 'shop',
+            'key': ['product_id'],
+            'columns': ['product_id', 'product_name', 'category', 'list_price', 'unit_cost'],
+            'required': ['product_id'],
+            'pii': [],
+        },
+        'leads': {
+            'source': 'crm',
+            'key': ['lead_id'],
+            'columns': ['lead_id', 'contact_name', 'contact_email', 'company_name', 'country', 'industry', 'company_size', 'annual_revenue', 'lead_source', 'stage', 'created_at', 'last_activity_at', 'email_opens', 'site_visits', 'demo_requested', 'budget_confirmed', 'converted_customer_id'],
+            'required': ['lead_id'],
+            'pii': ['contact_name', 'contact_email'],
+        },
+        'events': {
+            'source': 'web',
+            'key': ['event_id'],
+            'columns': ['event_id', 'customer_id', 'event_type', 'product_id', 'occurred_at', 'device', 'country', 'city'],
+            'required': ['event_id', 'event_type', 'occurred_at'],
+            'pii': [],
+        },
+        'invoices': {
+            'source': 'billing',
+            'key': ['invoice_id'],
+            'columns': ['invoice_id', 'customer_id', 'order_id', 'issued_date', 'due_date', 'paid_date', 'amount', 'currency'],
+            'required': ['invoice_id', 'customer_id', 'due_date', 'amount'],
+            'pii': [],
+        },
+        'tickets': {
+            'source': 'support',
+            'key': ['ticket_id'],
+            'columns': ['ticket_id', 'customer_id', 'opened_at', 'closed_at', 'category', 'satisfaction_score'],
+            'required': ['ticket_id', 'customer_id', 'opened_at'],
+            'pii': [],
+        },
+        'fx_rates': {
+            'source': 'finance',
+            'key': ['currency', 'rate_date'],
+            'columns': ['currency', 'rate_date', 'rate_to_reporting'],
+            'required': ['currency', 'rate_date', 'rate_to_reporting'],
+            'pii': [],
+        },
+        'wallet_estimates': {
+            'source': 'crm',
+            'key': ['customer_id'],
+            'columns': ['customer_id', 'estimated_annual_spend', 'currency', 'estimated_at'],
+            'required': ['customer_id', 'estimated_annual_spend'],
+            'pii': [],
+        },
+        'sales_reps': {
+            'source': 'crm',
+            'key': ['rep_id'],
+            'columns': ['rep_id', 'rep_name', 'region', 'capacity_accounts', 'is_active'],
+            'required': ['rep_id', 'capacity_accounts'],
+            'pii': ['rep_name'],
+        },
+    }) }}
+{%- endmacro %}
