@@ -1,39 +1,52 @@
 {#
-    The rows of a raw table that did not make it through as they were, shaped
-    for audit.quarantined_rows: one row each, with the raw values it arrived
-    with (PII hashed).
+    The quarantine, in two steps.
 
-    `rows` is a relation of the raw table's rows with `_source_row`, the key
-    (`key_columns`, default the contract's key) and `reason_column`; those
-    with a reason are rejected. With
-    `repair_column`, rows kept with a repair (and not merged as duplicates)
-    are listed as repaired. The raw values are looked up by row number in the
-    table's raw rows (base_<source>__<table>_raw), only for these few rows:
-    no staged row carries a copy of its raw text.
+    row_level_rejects(base_model, key_columns, repair_column): the rows of a
+    base_ staging model that did not make it through as they were: rejected
+    (quarantine_reason set) or, with `repair_column`, repaired (kept with a
+    value nulled, and not merged as a duplicate). Columns: the key,
+    _source_row, reason_code, disposition, detected_in.
+
+    quarantined_rows(table_name, rows, key_columns): those rows shaped for
+    audit.quarantined_rows, each with the raw values it arrived with (PII
+    hashed), looked up by row number in base_<source>__<table>_raw. Only the
+    few quarantined rows are looked up: no staged row carries a copy of its
+    raw text. Call it once per raw table (with every reason of that table in
+    `rows`), so the raw rows are read once.
 #}
-{% macro quarantined_rows(table_name, rows, detected_in, key_columns=none, reason_column='quarantine_reason', repair_column=none) -%}
+{% macro row_level_rejects(base_model, key_columns, repair_column=none) -%}
+    select
+        {{ key_columns | join(', ') }},
+        _source_row,
+        {%- if repair_column %}
+        coalesce(quarantine_reason, {{ repair_column }}) as reason_code,
+        case when quarantine_reason is null then 'repaired' else 'rejected' end as disposition,
+        {%- else %}
+        quarantine_reason as reason_code,
+        'rejected' as disposition,
+        {%- endif %}
+        '{{ base_model }}' as detected_in
+    from {{ ref(base_model) }}
+    where
+        quarantine_reason is not null
+        {%- if repair_column %}
+        or ({{ repair_column }} is not null and duplicate_rank = 1)
+        {%- endif %}
+{%- endmacro %}
+
+{% macro quarantined_rows(table_name, rows, key_columns) -%}
     {%- set spec = customer_segments.raw_tables()[table_name] -%}
     select
         '{{ spec.source }}.{{ table_name }}' as source_table,
-        {{ customer_segments.raw_key(key_columns or spec.key, 'quarantined') }} as raw_key,
+        {{ customer_segments.raw_key(key_columns, 'quarantined') }} as raw_key,
         quarantined._source_row as source_row_number,
-        {%- if repair_column %}
-        coalesce(quarantined.{{ reason_column }}, quarantined.{{ repair_column }}) as reason_code,
-        case when quarantined.{{ reason_column }} is null then 'repaired' else 'rejected' end as disposition,
-        {%- else %}
-        quarantined.{{ reason_column }} as reason_code,
-        'rejected' as disposition,
-        {%- endif %}
-        '{{ detected_in }}' as detected_in,
+        quarantined.reason_code,
+        quarantined.disposition,
+        quarantined.detected_in,
         {{ customer_segments.row_to_json(spec.columns, spec.pii, 'raw_rows') }} as raw_values
     from {{ rows }} as quarantined
     inner join {{ ref('base_' ~ spec.source ~ '__' ~ table_name ~ '_raw') }} as raw_rows
         on quarantined._source_row = raw_rows._source_row
-    where
-        quarantined.{{ reason_column }} is not null
-        {%- if repair_column %}
-        or (quarantined.{{ repair_column }} is not null and quarantined.duplicate_rank = 1)
-        {%- endif %}
 {%- endmacro %}
 
 {#

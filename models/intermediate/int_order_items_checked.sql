@@ -35,7 +35,6 @@ orders as (
 rules_applied as (
 
     select
-        order_items.order_item_id,
         order_items.order_id,
         order_items.line_number,
         order_items.product_id,

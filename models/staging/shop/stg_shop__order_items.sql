@@ -10,7 +10,6 @@ order_items as (
 renamed as (
 
     select
-        {{ dbt.concat(['order_id', "'-'", 'line_number']) }} as order_item_id,
         order_id,
         line_number,
         product_id,

@@ -112,7 +112,11 @@ def fit_gamma_gamma(
             "Gamma-Gamma cannot be fitted: every repeat customer has the same mean "
             f"spend ({m[0]:g}), so spend heterogeneity is not identified"
         )
-    # No collapse: (x, m) pairs are nearly all distinct (m is a mean of amounts).
+    # Not collapsed, (x, m) pairs being nearly all distinct (m is a mean of
+    # amounts), but sorted: the sums then run in the same order however the
+    # rows arrived, so the estimate is the same to the last bit.
+    order = np.lexsort((w, m, x))
+    x, m, w = x[order], m[order], w[order]
     log_likelihood = GammaGammaLikelihood(x, m, w)
     # p = 1, q = 2 and gamma putting the population mean p gamma / (q - 1) at the observed one.
     start = (0.0, math.log(2.0), math.log(float(np.dot(w, m)) / n_customers))
