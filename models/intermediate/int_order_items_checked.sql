@@ -1,10 +1,11 @@
 {#
     Every staged order line with its amounts in the reporting currency, at
-    its order's rate; lines of an order that is not valid are `unknown_order`.
+    its order's rate; lines of an order that is not valid (not in
+    int_orders_valid) are `unknown_order`.
 
-    A view: its readers (the line summary of int_orders_valid, category
-    breadth, the quarantine, the reconciliation) each need one pass over the
-    lines, cheaper than storing every line once more.
+    A view: its readers (category breadth, the quarantine, the
+    reconciliation) each need one pass over the lines, cheaper than storing
+    every line once more.
 #}
 {{ config(materialized='view') }}
 
@@ -27,8 +28,7 @@ orders as (
     select
         order_id,
         fx_rate
-    from {{ ref('int_orders_checked') }}
-    where quarantine_reason is null
+    from {{ ref('int_orders_valid') }}
 
 ),
 
@@ -38,12 +38,10 @@ rules_applied as (
         order_items.order_id,
         order_items.line_number,
         order_items.product_id,
-        coalesce(order_items.category, products.category, 'uncategorised') as category,
+        {{ line_category('order_items', 'products') }} as category,
         order_items.quantity,
-        {{ to_money('order_items.line_amount * orders.fx_rate') }} as line_amount_reporting,
-        {{ to_money(
-            'order_items.quantity * coalesce(order_items.unit_cost * orders.fx_rate, products.unit_cost)'
-        ) }} as line_cost_reporting,
+        {{ line_amount_reporting('order_items', 'orders.fx_rate') }} as line_amount_reporting,
+        {{ line_cost_reporting('order_items', 'products', 'orders.fx_rate') }} as line_cost_reporting,
         case when orders.order_id is null then 'unknown_order' end as quarantine_reason
     from order_items
     left join orders

@@ -6,8 +6,11 @@
     coming back, the cost of goods in the same proportion. Orders without line
     costs get var('default_cost_ratio').
 
-    The one stored copy of the order facts: the checks and the line summary
-    are views computed here once, and every later reader scans this table.
+    The one stored copy of the order facts: the checks (a view) are computed
+    here once, and every later reader scans this table. The lines are
+    converted at their order's rate right here (the rules are the
+    order_lines macros, shared with int_order_items_checked), not read from
+    int_order_items_checked, which checks lines against this table.
 #}
 with
 
@@ -20,8 +23,28 @@ orders as (
 
 order_items as (
 
-    select * from {{ ref('int_order_items_checked') }}
-    where quarantine_reason is null
+    select * from {{ ref('stg_shop__order_items') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_shop__products') }}
+
+),
+
+lines_converted as (
+
+    select
+        order_items.order_id,
+        {{ line_category('order_items', 'products') }} as category,
+        order_items.quantity,
+        {{ line_cost_reporting('order_items', 'products', 'orders.fx_rate') }} as line_cost_reporting
+    from order_items
+    inner join orders
+        on order_items.order_id = orders.order_id
+    left join products
+        on order_items.product_id = products.product_id
 
 ),
 
@@ -35,7 +58,7 @@ items_aggregated_to_categories as (
         count(*) as line_count,
         sum(quantity) as units,
         sum(line_cost_reporting) as items_cost
-    from order_items
+    from lines_converted
     group by order_id, category
 
 ),

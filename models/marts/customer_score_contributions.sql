@@ -1,8 +1,11 @@
 {#
     Why each customer scored what it scored: one row per customer and
     indicator of the composite score, with the raw value, its 0-1
-    normalisation, the weight in force and the contribution.
+    normalisation, the weight in force and the contribution. A view over
+    int_customer_indicators (eight rows per customer: stored once, there);
+    BI reads it like a table, with its contract.
 #}
+{{ config(materialized='view') }}
 with
 
 indicators as (

@@ -1,4 +1,10 @@
-{# One row per valid order up to the as-of date: revenue, cost, margin, returns. #}
+{#
+    One row per valid order up to the as-of date: revenue, cost, margin,
+    returns. A view over int_orders_enriched (itself int_orders_valid cut at
+    the as-of date): the order facts, millions of rows, are stored once, in
+    int_orders_valid; BI reads this view like a table, with its contract.
+#}
+{{ config(materialized='view') }}
 with
 
 orders as (

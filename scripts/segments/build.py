@@ -217,18 +217,18 @@ def work_dir_for(warehouse: Path) -> Path:
 
 
 def table_rows(database: Path) -> list[tuple[str, str, int]]:
-    """(schema, table, rows) for every table in the summary schemas."""
+    """(schema, table, rows) for every table and view in the summary schemas."""
     con = duckdb.connect(str(database))
     try:
         con.execute("checkpoint")
         tables = con.execute(
-            "select schema_name, table_name, estimated_size from duckdb_tables() "
-            "where schema_name in ? order by schema_name, table_name",
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ? order by table_schema, table_name",
             [list(SUMMARY_SCHEMAS)],
         ).fetchall()
         return [
             (schema, name, con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])
-            for schema, name, _ in tables
+            for schema, name in tables
         ]
     finally:
         con.close()

@@ -82,7 +82,7 @@ def content_digest(
     tables: Iterable[str] = ("audit.quarantined_rows",),
     rounded: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, str]:
-    """sha256 of every marts table (and `tables`), rows in a total order (order by all).
+    """sha256 of every marts table and view (and `tables`), rows in a total order (order by all).
 
     Content, not file bytes: two warehouse files with equal data differ in bytes.
     `rounded` names float columns (per table) compared to 9 decimals only.
@@ -90,8 +90,8 @@ def content_digest(
     con = duckdb.connect(str(database), read_only=True)
     try:
         marts = con.execute(
-            "select schema_name || '.' || table_name from duckdb_tables() "
-            "where schema_name = 'marts' order by 1"
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema = 'marts' order by 1"
         ).fetchall()
         digests: dict[str, str] = {}
         for name in [row[0] for row in marts] + list(tables):

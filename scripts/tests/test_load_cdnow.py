@@ -119,7 +119,7 @@ def test_loader_accepts_the_files(sample_dir: Path, tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     try:
         tables = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+            "select table_name from information_schema.tables where table_schema = 'raw' order by 1"
         ).fetchall()
     finally:
         con.close()
