@@ -17,19 +17,21 @@
 
 {% macro default__parse_decimal(column, scale) -%}
     {%- set text = customer_segments.clean_text(column) -%}
+    {%- set fast = customer_segments.try_cast(text, "decimal(18, " ~ scale ~ ")") -%}
     {%- set number_text = "regexp_replace(" ~ text ~ ", '[$€£¥\\s]', '', 'g')" -%}
-    coalesce(
-        {{ customer_segments.try_cast(text, "decimal(18, " ~ scale ~ ")") }},
-        case
-            when
-                not contains({{ number_text }}, ',')
-                or regexp_full_match({{ number_text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
-                then {{ customer_segments.try_cast(
-                    "replace(" ~ number_text ~ ", ',', '')",
-                    "decimal(18, " ~ scale ~ ")"
-                ) }}
-        end
-    )
+    {#- A CASE, not coalesce(fast, slow): the optimiser hoists expressions a
+        query repeats (number_text) out of coalesce and would run the patterns
+        on every value; a CASE branch runs only where it is taken. #}
+    case
+        when {{ fast }} is not null then {{ fast }}
+        when
+            not contains({{ number_text }}, ',')
+            or regexp_full_match({{ number_text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
+            then {{ customer_segments.try_cast(
+                "replace(" ~ number_text ~ ", ',', '')",
+                "decimal(18, " ~ scale ~ ")"
+            ) }}
+    end
 {%- endmacro %}
 
 {% macro spark__parse_decimal(column, scale) -%}

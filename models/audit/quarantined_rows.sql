@@ -26,19 +26,14 @@ with
     union all
     select
         {%- for column in key_columns %}
-        checked.{{ column }},
+        {{ column }},
         {%- endfor %}
-        base_rows._source_row,
-        checked.quarantine_reason as reason_code,
+        _source_row,
+        quarantine_reason as reason_code,
         'rejected' as disposition,
         '{{ cross_table_checked[table_name] }}' as detected_in
-    from {{ ref(cross_table_checked[table_name]) }} as checked
-    inner join {{ ref(base_model) }} as base_rows
-        on
-            {%- for column in key_columns %}
-            checked.{{ column }} = base_rows.{{ column }}{{ ' and' if not loop.last }}
-            {%- endfor %}
-    where checked.quarantine_reason is not null and base_rows.duplicate_rank = 1
+    from {{ ref(cross_table_checked[table_name]) }}
+    where quarantine_reason is not null
     {%- endif %}
 
 ),

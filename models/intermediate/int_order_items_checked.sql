@@ -42,7 +42,8 @@ rules_applied as (
         order_items.quantity,
         {{ line_amount_reporting('order_items', 'orders.fx_rate') }} as line_amount_reporting,
         {{ line_cost_reporting('order_items', 'products', 'orders.fx_rate') }} as line_cost_reporting,
-        case when orders.order_id is null then 'unknown_order' end as quarantine_reason
+        case when orders.order_id is null then 'unknown_order' end as quarantine_reason,
+        order_items._source_row
     from order_items
     left join orders
         on order_items.order_id = orders.order_id

@@ -17,29 +17,44 @@ as_of as (
 
 ),
 
-purchase_gaps as (
+purchase_days as (
 
     select
         customer_id,
-        ordered_date,
-        {{ dbt.datediff(
-            'lag(ordered_date) over (partition by customer_id order by ordered_date)',
-            'ordered_date', 'day'
-        ) }} as gap_days,
-        row_number() over (partition by customer_id order by ordered_date desc) as recency_rank
+        ordered_date
     from orders
     where not is_cancelled
     group by customer_id, ordered_date
 
 ),
 
-gaps_aggregated_to_customers as (
+days_aggregated_to_customers as (
 
     select
         customer_id,
-        max(case when recency_rank = 1 then gap_days end) as gap_before_last_order_days
-    from purchase_gaps
+        count(*) as purchase_days,
+        max(ordered_date) as last_purchase_date
+    from purchase_days
     group by customer_id
+
+),
+
+{#- The day before the last purchase day: the latest earlier purchase day, by a
+    join and an aggregate (cheaper than two window functions over every
+    purchase day of every customer). #}
+gaps_aggregated_to_customers as (
+
+    select
+        days_aggregated_to_customers.customer_id,
+        {{ dbt.datediff(
+            'max(purchase_days.ordered_date)', 'days_aggregated_to_customers.last_purchase_date', 'day'
+        ) }} as gap_before_last_order_days
+    from days_aggregated_to_customers
+    inner join purchase_days
+        on
+            days_aggregated_to_customers.customer_id = purchase_days.customer_id
+            and purchase_days.ordered_date < days_aggregated_to_customers.last_purchase_date
+    group by days_aggregated_to_customers.customer_id, days_aggregated_to_customers.last_purchase_date
 
 ),
 
@@ -50,7 +65,6 @@ orders_aggregated_to_customers as (
         min(case when not is_cancelled then ordered_date end) as first_order_date,
         max(case when not is_cancelled then ordered_date end) as last_order_date,
         count(case when not is_cancelled then order_id end) as orders_count,
-        count(distinct case when not is_cancelled then ordered_date end) as purchase_days,
         count(case when is_cancelled then order_id end) as cancelled_orders_count,
         count(case when is_returned then order_id end) as returned_orders_count,
         {{ to_money('sum(gross_revenue)') }} as gross_revenue,
@@ -68,7 +82,20 @@ orders_aggregated_to_customers as (
 tenure_added as (
 
     select
-        orders_aggregated_to_customers.*,
+        orders_aggregated_to_customers.customer_id,
+        orders_aggregated_to_customers.first_order_date,
+        orders_aggregated_to_customers.last_order_date,
+        orders_aggregated_to_customers.orders_count,
+        coalesce(days_aggregated_to_customers.purchase_days, 0) as purchase_days,
+        orders_aggregated_to_customers.cancelled_orders_count,
+        orders_aggregated_to_customers.returned_orders_count,
+        orders_aggregated_to_customers.gross_revenue,
+        orders_aggregated_to_customers.returned_revenue,
+        orders_aggregated_to_customers.net_revenue,
+        orders_aggregated_to_customers.cost_of_goods,
+        orders_aggregated_to_customers.gross_margin,
+        orders_aggregated_to_customers.shipping_cost,
+        orders_aggregated_to_customers.units,
         gaps_aggregated_to_customers.gap_before_last_order_days,
         {{ dbt.datediff('orders_aggregated_to_customers.first_order_date', 'as_of.as_of_date', 'day') }}
             as tenure_days,
@@ -76,6 +103,8 @@ tenure_added as (
             as days_since_last_order
     from orders_aggregated_to_customers
     cross join as_of
+    left join days_aggregated_to_customers
+        on orders_aggregated_to_customers.customer_id = days_aggregated_to_customers.customer_id
     left join gaps_aggregated_to_customers
         on orders_aggregated_to_customers.customer_id = gaps_aggregated_to_customers.customer_id
 

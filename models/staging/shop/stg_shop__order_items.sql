@@ -18,7 +18,8 @@ renamed as (
         unit_price,
         unit_cost,
         quantity * unit_price as line_amount,
-        quantity * unit_cost as line_cost
+        quantity * unit_cost as line_cost,
+        _source_row
     from order_items
 
 )

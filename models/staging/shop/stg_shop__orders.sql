@@ -24,7 +24,8 @@ renamed as (
         shipping_cost,
         order_channel,
         order_status = 'cancelled' as is_cancelled,
-        order_status = 'returned' as is_returned
+        order_status = 'returned' as is_returned,
+        _source_row
     from orders
 
 )
