@@ -55,8 +55,14 @@ ENCODING_BLOCK_BYTES = 1 << 24
 REPLACEMENT_CHARACTER = "\ufffd"
 # How many example row numbers a note or an error lists.
 EXAMPLE_ROWS = 5
-# Landing files: Parquet, ZSTD (a fifth of the CSV's size; as fast to write as Snappy).
-LANDING_FORMAT = "format parquet, compression zstd"
+# Landing files: Parquet, a fifth of the CSV's size. Measured on 600 MB of
+# orders: ZSTD at level 1 with Parquet v2 encodings and no dictionary pages
+# (raw text is mostly distinct values) writes 20% and reads 20% faster than
+# DuckDB's default (ZSTD, v1, dictionaries) for 4% more bytes.
+LANDING_FORMAT = (
+    "format parquet, compression zstd, compression_level 1, parquet_version v2, "
+    "dictionary_size_limit 1"
+)
 
 # How the loader test-parses a typed column (the staging macros are the rule;
 # this is the coarse file-level check: is this column of this type at all).
@@ -305,21 +311,8 @@ def load_table(
     """
     header = None if path.name.endswith(".parquet") else read_csv_header(path)
     target = landing.path(table.name)
-    repaired = False
-    try:
-        _convert(con, _source_sql(path, header), target)
-    except duckdb.InvalidInputException as error:
-        if header is None or "invalid unicode" not in str(error).lower():
-            raise _unreadable(path, table, error) from error
-        repaired = True
-        with tempfile.TemporaryDirectory(prefix=".repair-", dir=landing.folder) as scratch:
-            repaired = _utf8_copy(path, Path(scratch))
-            try:
-                _convert(con, _source_sql(repaired, header), target)
-            except duckdb.Error as retry_error:
-                raise _unreadable(path, table, retry_error) from retry_error
-    except duckdb.Error as error:
-        raise _unreadable(path, table, error) from error
+    repaired = _convert_or_repair(con, table, path, header, target, landing.folder)
+    needs_flag = header is None or repaired or _may_hold_invalid_text(path)
     landed = _landed_sql(target)
     types = dict(
         con.execute(
@@ -337,7 +330,7 @@ def load_table(
             f"(loaded into {RAW_SCHEMA}.{table.name}, ignored by the models)"
         )
     flag = "false"
-    if repaired or header is None or _may_hold_invalid_text(path):
+    if needs_flag:
         flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
     rows, flagged = _check_rows(con, landed, table, path, resolved, flag, max_bad_share)
     con.execute(
@@ -346,6 +339,32 @@ def load_table(
         f"{flag if flagged else 'false'} as _has_invalid_encoding from {landed}"
     )
     return LoadedTable(table.name, path, rows, flagged, ignored)
+
+
+def _convert_or_repair(
+    con: duckdb.DuckDBPyConnection,
+    table: raw_schema.Table,
+    path: Path,
+    header: list[str] | None,
+    target: Path,
+    scratch: Path,
+) -> bool:
+    """Convert the file to `target`; True when it had to go through a repaired UTF-8 copy."""
+    try:
+        _convert(con, _source_sql(path, header), target)
+        return False
+    except duckdb.InvalidInputException as error:
+        if header is None or "invalid unicode" not in str(error).lower():
+            raise _unreadable(path, table, error) from error
+    except duckdb.Error as error:
+        raise _unreadable(path, table, error) from error
+    with tempfile.TemporaryDirectory(prefix=".repair-", dir=scratch) as scratch_dir:
+        copy = _utf8_copy(path, Path(scratch_dir))
+        try:
+            _convert(con, _source_sql(copy, header), target)
+        except duckdb.Error as error:
+            raise _unreadable(path, table, error) from error
+    return True
 
 
 def _may_hold_invalid_text(path: Path) -> bool:
