@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,7 @@ import duckdb
 import yaml
 
 from segments import landing, load, project
-from segments.dbt import run_dbt
+from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError, WarehouseLockedError
 
 SUMMARY_SCHEMAS = ("marts", "audit")
@@ -181,22 +182,30 @@ def build(
         # file, so views built in the copy still resolve after the move.
         work_copy = work_dir / warehouse.name
         landed = landing.new_version(landing.folder_for(warehouse)) if files else None
+        options = ["--target", target]
+        if dbt_vars:
+            options += ["--vars", json.dumps(dbt_vars)]
         try:
             if warehouse.exists():
                 shutil.copy2(warehouse, work_copy)
-            loaded = []
-            if files:
-                loaded = load.load_raw(work_copy, files, mapping, max_bad_share, landed)
+            # dbt parses the project while DuckDB loads the files (it releases
+            # the GIL): the parse costs no time of its own.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                loading = (
+                    pool.submit(load.load_raw, work_copy, files, mapping, max_bad_share, landed)
+                    if files
+                    else None
+                )
+                manifest = parse_project(options, database=work_copy, target=target)
+                loaded = loading.result() if loading else []
             for table in loaded:
                 print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
-            args = ["build", "--target", target]
+            args = ["build", *options]
             if threads is not None:
                 args += ["--threads", str(threads)]
-            if dbt_vars:
-                args += ["--vars", json.dumps(dbt_vars)]
             if select:
                 args += ["--select", *select]
-            results = run_dbt(args, database=work_copy, target=target)
+            results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
             summary = {"results": results, "tables": table_rows(work_copy)}
             os.replace(work_copy, warehouse)
         except BaseException:

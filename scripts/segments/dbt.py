@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from segments import project
 from segments.errors import SegmentsError
@@ -78,8 +79,8 @@ def _release_database() -> None:
         environment.close()
 
 
-def run_dbt(args: list[str], database: Path, target: str = "dev") -> dict[str, int]:
-    """Invoke `dbt <args>` on `database`; counts of node statuses, or a clear error."""
+def _invoke(args: list[str], database: Path, target: str, manifest: Any = None) -> Any:
+    """Invoke `dbt <args>` on `database` (dbtRunner, in this process): its result."""
     from dbt.cli.main import dbtRunner  # imported late: slow, and only needed here
 
     root = project.project_dir()
@@ -98,13 +99,36 @@ def run_dbt(args: list[str], database: Path, target: str = "dev") -> dict[str, i
         _interrupts_noted() as interrupts,
     ):
         try:
-            result = dbtRunner().invoke(full_args)
+            result = dbtRunner(manifest=manifest).invoke(full_args)
         finally:
             _release_database()
     if interrupts:
         raise KeyboardInterrupt
     if result.exception is not None:
         raise SegmentsError(f"dbt {args[0]} could not run: {result.exception}")
+    return result
+
+
+def parse_project(args: list[str], database: Path, target: str = "dev") -> Any:
+    """`dbt parse` with these options (target, vars): the manifest, for `run_dbt`.
+
+    Parsing needs no warehouse, so `segments build` parses while it loads the
+    raw files, and the build then starts at once.
+    """
+    result = _invoke(["parse", "--quiet", *args], database, target)
+    if not result.success:
+        raise SegmentsError("dbt parse failed; see the dbt log above")
+    return result.result
+
+
+def run_dbt(
+    args: list[str], database: Path, target: str = "dev", manifest: Any = None
+) -> dict[str, int]:
+    """Invoke `dbt <args>` on `database`; counts of node statuses, or a clear error.
+
+    With `manifest` (from `parse_project`, same options), dbt does not parse again.
+    """
+    result = _invoke(args, database, target, manifest)
     statuses: Counter[str] = Counter()
     failures: list[str] = []
     for node_result in result.result or []:
