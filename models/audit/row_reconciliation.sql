@@ -1,20 +1,22 @@
 {#
     One row per raw table: where each raw row went. The identity
     raw_rows = clean_rows + rejected_rows + duplicate_rows is tested; a
-    failure means a model lost or invented rows.
+    failure means a model lost or invented rows. Clean rows are counted where
+    they end up (the clean order lines: the lines summed into the valid
+    orders), rejected rows in the quarantine: two independent paths.
 #}
 {%- set tables = [
-    ('crm.customers', 'base_crm__customers', 'stg_crm__customers', none),
-    ('crm.leads', 'base_crm__leads', 'stg_crm__leads', none),
-    ('crm.wallet_estimates', 'base_crm__wallet_estimates', 'stg_crm__wallet_estimates', none),
-    ('crm.sales_reps', 'base_crm__sales_reps', 'stg_crm__sales_reps', none),
-    ('shop.orders', 'base_shop__orders', 'int_orders_valid', none),
-    ('shop.order_items', 'base_shop__order_items', 'int_order_items_checked', 'quarantine_reason is null'),
-    ('shop.products', 'base_shop__products', 'stg_shop__products', none),
-    ('web.events', 'base_web__events', 'stg_web__events', none),
-    ('billing.invoices', 'base_billing__invoices', 'stg_billing__invoices', none),
-    ('support.tickets', 'base_support__tickets', 'stg_support__tickets', none),
-    ('finance.fx_rates', 'base_finance__fx_rates', 'stg_finance__fx_rates', none),
+    ('crm.customers', 'base_crm__customers', 'stg_crm__customers', 'count(*)'),
+    ('crm.leads', 'base_crm__leads', 'stg_crm__leads', 'count(*)'),
+    ('crm.wallet_estimates', 'base_crm__wallet_estimates', 'stg_crm__wallet_estimates', 'count(*)'),
+    ('crm.sales_reps', 'base_crm__sales_reps', 'stg_crm__sales_reps', 'count(*)'),
+    ('shop.orders', 'base_shop__orders', 'int_orders_valid', 'count(*)'),
+    ('shop.order_items', 'base_shop__order_items', 'int_orders_valid', 'coalesce(cast(sum(line_count) as bigint), 0)'),
+    ('shop.products', 'base_shop__products', 'stg_shop__products', 'count(*)'),
+    ('web.events', 'base_web__events', 'stg_web__events', 'count(*)'),
+    ('billing.invoices', 'base_billing__invoices', 'stg_billing__invoices', 'count(*)'),
+    ('support.tickets', 'base_support__tickets', 'stg_support__tickets', 'count(*)'),
+    ('finance.fx_rates', 'base_finance__fx_rates', 'stg_finance__fx_rates', 'count(*)'),
 ] -%}
 
 with
@@ -32,16 +34,11 @@ quarantine as (
 
 counted as (
 
-    {%- for source_table, base_model, clean_model, clean_filter in tables %}
+    {%- for source_table, base_model, clean_model, clean_count in tables %}
     select
         '{{ source_table }}' as source_table,
         (select count(*) from {{ ref(base_model) }}) as raw_rows,
-        (
-            select count(*) from {{ ref(clean_model) }}
-            {%- if clean_filter %}
-            where {{ clean_filter }}
-            {%- endif %}
-        ) as clean_rows,
+        (select {{ clean_count }} from {{ ref(clean_model) }}) as clean_rows,
         (
             select count(*) from {{ ref(base_model) }}
             where duplicate_rank > 1

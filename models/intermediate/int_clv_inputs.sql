@@ -28,24 +28,44 @@ orders_aggregated_to_days as (
     select
         customer_id,
         ordered_date,
-        sum(net_revenue) as day_revenue,
-        row_number() over (partition by customer_id order by ordered_date) as transaction_number
+        sum(net_revenue) as day_revenue
     from orders
     group by customer_id, ordered_date
 
 ),
 
-days_aggregated_to_customers as (
+first_days as (
 
     select
         customer_id,
-        count(*) - 1 as frequency,
-        min(ordered_date) as first_transaction_date,
-        max(ordered_date) as last_transaction_date,
-        coalesce(avg(case when transaction_number > 1 then day_revenue end), 0)
-            as repeat_average_value
+        min(ordered_date) as first_transaction_date
     from orders_aggregated_to_days
     group by customer_id
+
+),
+
+{#- Repeat transactions are the days after the first: found by a join with the
+    first day (cheaper than numbering every day with a window function). #}
+days_aggregated_to_customers as (
+
+    select
+        orders_aggregated_to_days.customer_id,
+        count(*) - 1 as frequency,
+        first_days.first_transaction_date,
+        max(orders_aggregated_to_days.ordered_date) as last_transaction_date,
+        coalesce(
+            avg(
+                case
+                    when orders_aggregated_to_days.ordered_date > first_days.first_transaction_date
+                        then orders_aggregated_to_days.day_revenue
+                end
+            ),
+            0
+        ) as repeat_average_value
+    from orders_aggregated_to_days
+    inner join first_days
+        on orders_aggregated_to_days.customer_id = first_days.customer_id
+    group by orders_aggregated_to_days.customer_id, first_days.first_transaction_date
 
 ),
 

@@ -14,8 +14,13 @@ orders as (
 
 order_items as (
 
-    select * from {{ ref('int_order_items_checked') }}
-    where quarantine_reason is null
+    select * from {{ ref('stg_shop__order_items') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_shop__products') }}
 
 ),
 
@@ -34,6 +39,30 @@ as_of as (
 
 ),
 
+{#- Distinct months and categories are counted in two steps (group, then
+    count the groups): much cheaper than count(distinct) over millions of rows. #}
+window_months as (
+
+    select
+        orders.customer_id,
+        {{ dbt.date_trunc('month', 'orders.ordered_date') }} as active_month
+    from orders
+    cross join as_of
+    where orders.ordered_date > as_of.window_start_date
+    group by orders.customer_id, {{ dbt.date_trunc('month', 'orders.ordered_date') }}
+
+),
+
+months_aggregated_to_customers as (
+
+    select
+        customer_id,
+        count(*) as active_months
+    from window_months
+    group by customer_id
+
+),
+
 orders_aggregated_to_customers as (
 
     select
@@ -41,26 +70,36 @@ orders_aggregated_to_customers as (
         sum(case when orders.ordered_date > as_of.window_start_date then orders.net_revenue else 0 end)
             as window_revenue,
         count(case when orders.ordered_date > as_of.window_start_date then orders.order_id end)
-            as window_orders,
-        count(distinct case
-            when orders.ordered_date > as_of.window_start_date
-                then {{ dbt.date_trunc('month', 'orders.ordered_date') }}
-        end) as active_months
+            as window_orders
     from orders
     cross join as_of
     group by orders.customer_id
 
 ),
 
-categories_aggregated_to_customers as (
+{#- Lines of the customer's purchases (valid, not cancelled, up to the as-of
+    date), categorised by the same rule as int_order_items_checked. #}
+purchased_categories as (
 
     select
         orders.customer_id,
-        count(distinct order_items.category) as category_breadth
+        {{ line_category('order_items', 'products') }} as category
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id
-    group by orders.customer_id
+    left join products
+        on order_items.product_id = products.product_id
+    group by orders.customer_id, {{ line_category('order_items', 'products') }}
+
+),
+
+categories_aggregated_to_customers as (
+
+    select
+        customer_id,
+        count(*) as category_breadth
+    from purchased_categories
+    group by customer_id
 
 ),
 
@@ -81,10 +120,12 @@ final as (
         orders_aggregated_to_customers.customer_id,
         {{ to_money('orders_aggregated_to_customers.window_revenue') }} as window_revenue,
         orders_aggregated_to_customers.window_orders,
-        orders_aggregated_to_customers.active_months,
+        coalesce(months_aggregated_to_customers.active_months, 0) as active_months,
         coalesce(categories_aggregated_to_customers.category_breadth, 0) as category_breadth,
         coalesce(referrals_aggregated_to_customers.referrals, 0) as referrals
     from orders_aggregated_to_customers
+    left join months_aggregated_to_customers
+        on orders_aggregated_to_customers.customer_id = months_aggregated_to_customers.customer_id
     left join categories_aggregated_to_customers
         on orders_aggregated_to_customers.customer_id = categories_aggregated_to_customers.customer_id
     left join referrals_aggregated_to_customers
