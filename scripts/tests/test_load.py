@@ -130,3 +130,15 @@ def test_absent_tables_are_dropped_from_a_previous_load(orders_dir: Path, tmp_pa
         ).fetchall()
     }
     assert relations == {"orders"}
+
+
+def test_big_file_is_checked_on_a_sample_and_still_refused(tmp_path: Path) -> None:
+    # GIVEN 250,000 orders whose amounts are all words (a wrong column mapped)
+    rows = "".join(f"o{n},c1,2024-01-05,twelve\n" for n in range(250_000))
+    write(tmp_path / "raw" / "orders.csv", "order_id,customer_id,ordered_at,amount\n" + rows)
+    # WHEN loaded THEN the file is refused from one row in three, and the message says so
+    with pytest.raises(InputFileError) as error:
+        load_dir(tmp_path / "raw", tmp_path / "w.duckdb")
+    message = str(error.value)
+    assert "column 'amount': 83334 of 83334 values checked (one row in 3)" in message
+    assert "row 1: 'twelve'" in message
