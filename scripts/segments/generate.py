@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -72,6 +74,18 @@ END_S = (_END_DAY + 1) * _DAY  # exclusive: the first second after the window
 _GLOBAL_STREAM = 2**31
 # First number of each id space for rows that must never collide with real ones.
 _ID_SPACES = {"extra_customer": 90_000_001, "unknown_customer": 80_000_001}
+# Ids of each kind a chunk of CHUNK_SIZE customers may hand out (its block; far
+# above what a chunk uses). With MAX_CUSTOMERS / CHUNK_SIZE chunks, the blocks
+# fit the ids' digits and the two injected customer spaces do not meet.
+_IDS_PER_CHUNK = {
+    "order": 1_000_000,
+    "event": 1_000_000,
+    "invoice": 1_000_000,
+    "ticket": 100_000,
+    "lead": 100_000,
+    "extra_customer": 10_000,
+    "unknown_customer": 10_000,
+}
 
 
 # --------------------------------------------------------------------------- #
@@ -282,23 +296,46 @@ class Manifest:
 
 
 def generate(
-    customers: int, seed: int, out: Path, fmt: str = "csv", progress: bool = False
+    customers: int,
+    seed: int,
+    out: Path,
+    fmt: str = "csv",
+    progress: bool = False,
+    workers: int | None = None,
 ) -> Manifest:
-    """Write every raw table for `customers` customers into `out`; return the manifest."""
+    """Write every raw table for `customers` customers into `out`; return the manifest.
+
+    Chunks of customers are independent (each draws from its own random stream
+    and numbers its rows in its own block of ids), so worker processes, one per
+    core (or `workers`), generate and format them while this process writes
+    them in order: the files are the same whatever the number of workers.
+    """
     _validate(customers, seed, fmt)
     out = _prepare_out_dir(Path(out), fmt)
     tally = _Tally()
     writer = _PartWriter(out)
     try:
         catalogue = _write_global_tables(writer, seed, customers)
-        sequences = _Sequences()
         chunks = list(_chunks(customers))
-        for chunk_index, (first_number, size) in enumerate(chunks):
-            rng = np.random.default_rng([seed, chunk_index])
-            for name, rows in _chunk(rng, first_number, size, catalogue, sequences, tally):
-                writer.write(name, rows)
-            if progress:
-                _report_progress(first_number + size - 1, customers, chunk_index, len(chunks))
+        starts = [first for first, _ in chunks]
+        sizes = [size for _, size in chunks]
+        workers = min(workers or os.cpu_count() or 1, len(chunks))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = pool.map(
+                _chunk_csv,
+                [seed] * len(chunks),
+                range(len(chunks)),
+                starts,
+                sizes,
+                [catalogue] * len(chunks),
+            )
+            for chunk_index, (texts, chunk_tally) in enumerate(done):
+                for name, (text, count) in texts.items():
+                    writer.write_text(name, text, count)
+                tally.add(chunk_tally)
+                if progress:
+                    first_number, size = chunks[chunk_index]
+                    _report_progress(first_number + size - 1, customers, chunk_index, len(chunks))
         manifest = tally.manifest(seed, customers, fmt, writer.rows)
         # No manifest while files are being swapped: a half-published directory is visible.
         (out / MANIFEST_NAME).unlink(missing_ok=True)
@@ -308,6 +345,22 @@ def generate(
         raise
     (out / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8", newline="\n")
     return manifest
+
+
+def _chunk_csv(
+    seed: int, chunk_index: int, first_number: int, size: int, catalogue: _Catalogue
+) -> tuple[dict[str, tuple[str, int]], _Tally]:
+    """One chunk's rows as CSV text per table (with row counts), and its defect tally."""
+    rng = np.random.default_rng([seed, chunk_index])
+    tally = _Tally()
+    texts = {}
+    for name, rows in _chunk(rng, first_number, size, catalogue, _Sequences(chunk_index), tally):
+        columns = raw_schema.table(name).column_names
+        if _columns(rows) != columns:
+            raise AssertionError(f"{name}: columns {_columns(rows)} differ from {columns}")
+        count = _row_count(rows)
+        texts[name] = (_csv_text(rows) if count else "", count)
+    return texts, tally
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -401,6 +454,13 @@ class _Tally:
     repaired: dict[str, Counter[str]] = field(default_factory=dict)
     duplicates: Counter[str] = field(default_factory=Counter)
 
+    def add(self, other: _Tally) -> None:
+        for table, counts in other.quarantined.items():
+            self.quarantined.setdefault(table, Counter()).update(counts)
+        for table, counts in other.repaired.items():
+            self.repaired.setdefault(table, Counter()).update(counts)
+        self.duplicates.update(other.duplicates)
+
     def quarantine(self, table: str, reason: str, count: int) -> None:
         self.quarantined.setdefault(table, Counter())[reason] += count
 
@@ -421,14 +481,23 @@ class _Tally:
 
 
 class _Sequences:
-    """Running numbers for keys that must stay unique across chunks."""
+    """Running numbers for keys that must stay unique across chunks.
 
-    def __init__(self) -> None:
+    Each chunk numbers its rows of a kind in its own block of ids
+    (`_IDS_PER_CHUNK`), so no chunk depends on another.
+    """
+
+    def __init__(self, chunk_index: int) -> None:
+        self._chunk_index = chunk_index
         self._next: Counter[str] = Counter()
 
     def take(self, kind: str, count: int) -> np.ndarray:
-        first = self._next[kind] + _ID_SPACES.get(kind, 1)
+        capacity = _IDS_PER_CHUNK[kind]
+        used = self._next[kind]
+        if used + count > capacity:
+            raise AssertionError(f"chunk {self._chunk_index} needs more than {capacity} {kind} ids")
         self._next[kind] += count
+        first = _ID_SPACES.get(kind, 1) + self._chunk_index * capacity + used
         return np.arange(first, first + count, dtype=np.int64)
 
 
@@ -450,8 +519,11 @@ class _PartWriter:
         if _columns(rows) != columns:
             raise AssertionError(f"{name}: columns {_columns(rows)} differ from {columns}")
         count = _row_count(rows)
+        self.write_text(name, _csv_text(rows) if count else "", count)
+
+    def write_text(self, name: str, text: str, count: int) -> None:
         if count:
-            self._handles[name].write(_csv_text(rows))
+            self._handles[name].write(text)
             self.rows[name] += count
 
     def publish(self, fmt: str) -> None:
