@@ -14,8 +14,8 @@ Two models, fitted by maximum likelihood, combine into a CLV:
   much a customer spends per purchase, from the mean value of their repeat
   purchases.
 
-Only numpy and scipy are used, so the module can run anywhere the warehouse
-runs. Every function accepts array-likes and broadcasts like numpy.
+Only numpy, scipy and pandas are used, so the package runs anywhere the
+warehouse runs. Every function accepts array-likes and broadcasts like numpy.
 
 Modules: `inputs` (validation, errors, identical rows collapsed),
 `likelihood` (the log-likelihoods and their gradients), `optimise` (the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from segments.errors import SegmentsError
@@ -91,15 +92,22 @@ def validate_weights(weights: ArrayLike | None, n_rows: int) -> FloatArray:
 
 
 def distinct_rows(*columns: FloatArray) -> tuple[tuple[FloatArray, ...], NDArray[np.intp]]:
-    """The distinct rows of ``columns`` and, per input row, the index of its distinct row."""
-    # + 0.0 turns -0.0 into 0.0, so equal numbers have equal bytes.
-    stacked = np.column_stack([np.asarray(column, dtype=np.float64) + 0.0 for column in columns])
-    # Rows compared by their bytes: one sort of one key per row, several
-    # times faster than np.unique(axis=0) on a million rows.
-    as_bytes = stacked.view(np.dtype((np.void, stacked.itemsize * stacked.shape[1]))).ravel()
-    _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
-    distinct = stacked[first]
-    return tuple(distinct[:, i] for i in range(distinct.shape[1])), inverse.reshape(-1)
+    """The distinct rows of ``columns`` (sorted) and, per input row, the index of its distinct row.
+
+    A hash group-by (pandas), several times faster on a million rows than
+    sorting the rows; the distinct rows come out sorted, so the result does
+    not depend on the order of the input rows.
+    """
+    frame = pd.DataFrame(
+        {index: np.asarray(column, dtype=np.float64) for index, column in enumerate(columns)}
+    )
+    groups = frame.groupby(list(frame.columns), sort=True)
+    keys = groups.size().index
+    if isinstance(keys, pd.MultiIndex):
+        distinct = tuple(keys.get_level_values(i).to_numpy() for i in range(len(columns)))
+    else:
+        distinct = (keys.to_numpy(),)
+    return distinct, groups.ngroup().to_numpy()
 
 
 def collapse_rows(
