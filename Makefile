@@ -10,7 +10,10 @@ DEMO_CUSTOMERS ?= 5000
 TEST_DIR := target/test
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: build test venv demo-data lint dbt-test pytest docs clean
+PEERS_VENV := .venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+
+.PHONY: build test venv demo-data lint dbt-test pytest docs clean bench-peers
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
@@ -42,9 +45,18 @@ pytest: $(STAMP)
 
 test: lint dbt-test pytest
 
+# The peer CLV libraries of `segments benchmark --peers`, in their own virtualenv
+# (never a dependency of the warehouse).
+$(PEERS_STAMP): requirements-peers.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-peers.txt
+	@touch $(PEERS_STAMP)
+
+bench-peers: $(PEERS_STAMP)
+
 docs: $(STAMP)
 	$(BIN)/dbt docs generate
 	@echo "open target/index.html, or: $(BIN)/dbt docs serve"
 
 clean:
-	rm -rf $(VENV) target logs data *.duckdb *.raw .warehouse-build .hypothesis
+	rm -rf $(VENV) $(PEERS_VENV) target logs data *.duckdb *.raw .warehouse-build .hypothesis

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from segments import benchmark, cli
+from segments.benchmark import artifacts, direct, measure, peers, report
 from segments.errors import SegmentsError
 
 
@@ -29,22 +30,30 @@ MINI_MANIFEST_NODES = {
 
 
 def scale(customers: int, ratio: float | None, match: bool = True) -> dict:
-    step = {"wall_seconds": 1.26, "peak_mb": 300.4}
-    kinds = {
-        "models": {"count": 49, "seconds": 20.0},
-        "seeds": {"count": 9, "seconds": 0.4},
-        "data_tests": {"count": 170, "seconds": 30.0},
-        "unit_tests": {"count": 12, "seconds": 5.0},
-    }
     return {
         "customers": customers,
         "orders": customers * 8,
-        "steps": {name: step for name in ("generate", "load", "build", "direct")},
-        "dbt": {"elapsed_seconds": 60.0, "kinds": kinds},
-        "direct_sql": {"models_seconds": 10.0},
-        "ratio_dbt_models_to_direct": ratio,
-        "ratio_build_to_load_plus_direct": 2.5,
-        "row_counts_match": match,
+        "raw_bytes": customers * 2_000,
+        "generate": {"wall_s": 1.26, "peak_rss_mb": 300.4},
+        "load_wall_s": 2.0,
+        "load_peak_rss_mb": 150.0,
+        "build_wall_s": 12.5,
+        "peak_rss_mb": 900.0,
+        "dbt_wall_s": 8.0,
+        "models_s": 20.0,
+        "tests_s": 30.0,
+        "unit_tests_s": 5.0,
+        "nodes": {"models": 49, "data_tests": 170, "unit_tests": 12},
+        "clv_fit_s": 0.25,
+        "clv_predict_s": 0.5,
+        "warehouse_bytes": customers * 1_000,
+        "landing_bytes": customers * 400,
+        "direct": {
+            "models_s": 10.0,
+            "ratio_dbt_models_to_direct": ratio,
+            "row_counts_match": match,
+        },
+        "load_average_1m_after_build": 1.5,
         "slowest_nodes": [
             {"unique_id": "model.p.mart", "dbt_seconds": 9.5, "direct_seconds": 9.0},
             {"unique_id": "test.p.unique_mart_id", "dbt_seconds": 3.0, "direct_seconds": None},
@@ -55,7 +64,7 @@ def scale(customers: int, ratio: float | None, match: bool = True) -> dict:
 def test_topological_order_puts_every_node_after_its_parents() -> None:
     # GIVEN a hand-made manifest: two staging models, two intermediates, a seed, a mart, a test
     # WHEN models and seeds are ordered
-    order = benchmark.topological_order(MINI_MANIFEST_NODES, ("model", "seed"))
+    order = artifacts.topological_order(MINI_MANIFEST_NODES, ("model", "seed"))
     # THEN every model and seed is there once, tests and sources are not
     assert sorted(order) == sorted(uid for uid in MINI_MANIFEST_NODES if not uid.startswith("test"))
     # AND each comes after what it depends on, ties broken by unique id
@@ -74,7 +83,7 @@ def test_topological_order_refuses_a_cycle() -> None:
     nodes = {"model.p.a": node("model", "model.p.b"), "model.p.b": node("model", "model.p.a")}
     # WHEN / THEN ordering them is a clear error naming them
     with pytest.raises(SegmentsError, match=r"cycle among: model\.p\.a, model\.p\.b"):
-        benchmark.topological_order(nodes, ("model",))
+        artifacts.topological_order(nodes, ("model",))
 
 
 def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_path: Path) -> None:
@@ -116,7 +125,7 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
     }
     run_results = {"results": [{"unique_id": "model.p.stg", "compiled_code": "select 2"}]}
     # WHEN the direct plan is made
-    plan = benchmark.direct_plan(
+    plan = artifacts.direct_plan(
         {"nodes": nodes}, run_results, {"seed.p.map": {"code": "VARCHAR"}}, tmp_path
     )
     by_name = {step["name"]: step for step in plan}
@@ -174,7 +183,7 @@ def test_execute_step_creates_seeds_views_and_tables(tmp_path: Path) -> None:
     ]
     # WHEN each step is executed
     for step in steps:
-        benchmark.execute_step(con, step)
+        direct.execute_step(con, step)
     # THEN the seed kept the text type dbt gave it (leading zero) and the chain is built
     assert con.execute("select * from marts.mart").fetchall() == [("007", 1.0)]
     kinds = con.execute(
@@ -194,7 +203,7 @@ def test_run_results_summary_splits_models_seeds_data_and_unit_tests() -> None:
         {"unique_id": "unit_test.p.a.rule", "execution_time": 0.25, "status": "pass"},
     ]
     # WHEN they are summarised
-    summary = benchmark.run_results_summary({"elapsed_time": 4.0, "results": results})
+    summary = artifacts.run_results_summary({"elapsed_time": 4.0, "results": results})
     # THEN each kind has its count and summed execution time
     assert summary["kinds"] == {
         "models": {"count": 2, "seconds": 3.75},
@@ -208,37 +217,86 @@ def test_run_results_summary_splits_models_seeds_data_and_unit_tests() -> None:
 
 
 def test_markdown_table_has_one_column_per_scale_and_labelled_rows() -> None:
-    # GIVEN results for two scales, the second without a ratio and with a row-count mismatch
-    scales = [scale(10_000, 2.0), scale(100_000, None, match=False)]
+    # GIVEN results for two scales, the second without a ratio, with a row-count mismatch
+    # and with its raw files reused
+    scales = [scale(10_000, 2.0), scale(100_000, None, match=False) | {"generate": {"reused": "d"}}]
     # WHEN formatted
-    table = benchmark.markdown_table(scales).splitlines()
+    table = report.markdown_table(scales).splitlines()
     # THEN the header names each scale and every row has a cell per scale
     assert table[0] == "| measurement | 10,000 customers | 100,000 customers |"
     assert table[1] == "|---|---:|---:|"
     assert all(line.count("|") == 4 for line in table)
     rows = {line.split(" | ")[0].lstrip("| "): line for line in table[2:]}
-    assert rows["orders generated (raw rows, dirty included)"].endswith("| 80,000 | 800,000 |")
-    assert rows["generate: wall / peak RSS"].endswith("| 1.3 s / 300 MB | 1.3 s / 300 MB |")
+    assert rows["orders (raw rows, dirty included)"].endswith("| 80,000 | 800,000 |")
+    assert rows["generate: wall / peak RSS"].endswith("| 1.3 s / 300 MB | reused |")
+    assert rows["**`segments build` (load + dbt build): wall / peak**"].endswith(
+        "| 12.5 s / 900 MB | 12.5 s / 900 MB |"
+    )
     assert rows["dbt data tests: sum of execution_time (nodes)"].endswith(
         "| 30.0 s (170) | 30.0 s (170) |"
     )
-    assert rows["**ratio dbt models / direct models**"].endswith("| 2.00x | n/a |")
-    assert rows["marts + audit row counts equal"].endswith("| yes | **no** |")
+    assert rows["CLV: both fits (BG/NBD + Gamma-Gamma)"].endswith("| 0.25 s | 0.25 s |")
+    assert rows["warehouse file"].endswith("| 10 MB | 100 MB |")
+    assert rows["ratio dbt models / direct models"].endswith("| 2.00x | n/a |")
+    assert rows["marts + audit row counts equal (dbt vs direct)"].endswith("| yes | **no** |")
+
+
+def test_a_scale_without_direct_run_shows_dashes() -> None:
+    table = report.markdown_table([scale(10_000, 1.0) | {"direct": None}])
+    assert "| direct SQL: models one after another | - |" in table
 
 
 def test_slowest_nodes_table_shows_dbt_and_direct_seconds() -> None:
     # GIVEN one scale's slowest nodes, one of them a test with no direct counterpart
     # WHEN formatted
-    table = benchmark.slowest_nodes_table(scale(100_000, 1.0)).splitlines()
+    table = report.slowest_nodes_table(scale(100_000, 1.0)).splitlines()
     # THEN each node has its dbt time and its direct time or a dash
     assert table[-2:] == ["| model.p.mart | 9.50 | 9.00 |", "| test.p.unique_mart_id | 3.00 | - |"]
+
+
+def test_peers_are_compared_on_time_and_parameters() -> None:
+    # GIVEN our fit (1 s) and two peers: one fitted in 6 s, 1% off on alpha, one failed
+    ours = {
+        "fit_seconds": 1.0,
+        "parameters": {
+            "bgnbd": {"r": 0.5, "alpha": 2.0, "a": 1.0, "b": 40.0},
+            "gamma_gamma": {"p": 2.0, "q": 3.0, "gamma": 70.0},
+        },
+    }
+    fitted = {
+        "peer": "lifetimes",
+        "status": "fitted",
+        "bgnbd_seconds": 5.0,
+        "gamma_gamma_seconds": 1.0,
+        "bgnbd": {"r": 0.5, "alpha": 2.02, "a": 1.0, "b": 40.0},
+        "gamma_gamma": {"p": 2.0, "q": 3.0, "gamma": 70.0},
+    }
+    failed = {"peer": "pymc-marketing", "status": "no fit within 60 s"}
+    # WHEN compared
+    compared = peers.compare(ours, [fitted, failed])
+    # THEN the fitted peer has its time, its ratio to ours and its largest difference
+    assert compared[0]["fit_seconds"] == 6.0
+    assert compared[0]["times_ours"] == 6.0
+    assert compared[0]["max_relative_parameter_difference"] == pytest.approx(0.01)
+    # AND the failed one keeps its status, shown as such in the table
+    assert "fit_seconds" not in compared[1]
+    table = report.peers_table({"customers": 1_000, "clv_fit_s": 1.0, "peers": compared})
+    assert "| lifetimes | 6.00 s | 6.00x | 1.0e-02 | fitted |" in table
+    assert "| pymc-marketing | - | - | - | no fit within 60 s |" in table
+
+
+def test_missing_peer_virtualenv_is_reported_not_hidden(tmp_path: Path) -> None:
+    # GIVEN no peers' virtualenv WHEN the peers are run THEN each says how to get it
+    found = peers.run_peers(tmp_path / "nope" / "python", tmp_path / "in.csv", tmp_path, "x", 5)
+    assert [peer["peer"] for peer in found] == ["lifetimes", "pymc-marketing"]
+    assert all("make bench-peers" in peer["status"] for peer in found)
 
 
 def test_measure_reports_the_peak_memory_of_the_child_alone(tmp_path: Path) -> None:
     # GIVEN a tiny child process that fills about 50 MB
     command = [sys.executable, "-c", "data = b'x' * (50 * 1024 * 1024); print(len(data))"]
     # WHEN it is measured
-    measured = benchmark.measure(command, tmp_path / "logs" / "alloc")
+    measured = measure.measure(command, tmp_path / "logs" / "alloc")
     # THEN its peak resident memory is above 40 MB, and its output went to the log
     assert measured.returncode == 0
     assert measured.peak_mb > 40
@@ -249,10 +307,10 @@ def test_measure_reports_the_peak_memory_of_the_child_alone(tmp_path: Path) -> N
 def test_a_failed_step_is_an_error_showing_the_end_of_its_stderr(tmp_path: Path) -> None:
     # GIVEN a child that writes to stderr and fails
     command = [sys.executable, "-c", "import sys; sys.exit('dbt said: model x broke')"]
-    measured = benchmark.measure(command, tmp_path / "fail")
+    measured = measure.measure(command, tmp_path / "fail")
     # WHEN / THEN checking it names the step, the exit code and the message
     with pytest.raises(SegmentsError, match=r"'build' failed \(exit code 1\)[\s\S]*model x broke"):
-        benchmark.checked("build", measured)
+        measure.checked("build", measured)
 
 
 def test_keep_dir_must_be_new_or_empty(tmp_path: Path) -> None:

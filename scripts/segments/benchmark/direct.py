@@ -1,0 +1,97 @@
+"""The direct run: the SQL dbt ran, without dbt, one model after another on one connection."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from segments.errors import SegmentsError
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _sql_body(sql: str) -> str:
+    return sql.strip().rstrip(";").rstrip()
+
+
+def _run_python_model(con: duckdb.DuckDBPyConnection, step: Mapping[str, Any]) -> None:
+    """The two CLV Python models, calling what the models call, on DataFrames from DuckDB."""
+    import pandas as pd
+
+    from segments.clv_model import ClvConfig, fit_parameters, predict
+
+    refs, settings = step["refs"], step["config"]
+    config = ClvConfig.from_config(
+        time_unit_days=settings.get("clv_time_unit_days"),
+        horizon_periods=settings.get("clv_horizon_periods"),
+        annual_discount_rate=settings.get("clv_annual_discount_rate"),
+        profit_margin=settings.get("clv_profit_margin"),
+    )
+    inputs = con.sql(f"select * from {refs['int_clv_inputs']}").df()
+    if step["name"] == "clv_model_parameters":
+        as_of = con.sql(f"select * from {refs['int_as_of_date']}").df()["as_of_date"].iloc[0]
+        as_of = None if pd.isna(as_of) else pd.Timestamp(as_of).date()
+        frame = fit_parameters(inputs, as_of, config)
+    else:
+        parameters = con.sql(f"select * from {refs['clv_model_parameters']}").df().iloc[0]
+        frame = predict(inputs, parameters, config)
+    con.register("benchmark_model_frame", frame)
+    try:
+        con.execute(
+            f"create or replace table {step['relation']} as select * from benchmark_model_frame"
+        )
+    finally:
+        con.unregister("benchmark_model_frame")
+
+
+def execute_step(con: duckdb.DuckDBPyConnection, step: Mapping[str, Any]) -> None:
+    """Create one seed, view, table or Python model's table."""
+    con.execute(f"create schema if not exists {_quote(step['database'])}.{_quote(step['schema'])}")
+    kind, relation = step["kind"], step["relation"]
+    if kind == "seed":
+        path = str(step["path"]).replace("'", "''")
+        types = ", ".join(
+            f"'{name.replace(chr(39), chr(39) * 2)}': '{data_type}'"
+            for name, data_type in step["types"].items()
+        )
+        con.execute(
+            f"create or replace table {relation} as select * from "
+            f"read_csv('{path}', header = true, types = {{{types}}})"
+        )
+    elif kind == "python":
+        _run_python_model(con, step)
+    else:
+        con.execute(f"create or replace {kind} {relation} as\n{_sql_body(step['sql'])}")
+
+
+def run_direct(database: Path, plan: Mapping[str, Any]) -> dict[str, Any]:
+    """Run a direct plan on `database`; seconds per step and in total."""
+    start = time.perf_counter()
+    con = duckdb.connect(str(database))
+    timings = []
+    try:
+        for name, value in plan.get("settings", {}).items():
+            con.execute(f"set {name} = '{value}'")
+        for step in plan["steps"]:
+            began = time.perf_counter()
+            try:
+                execute_step(con, step)
+            except duckdb.Error as error:
+                raise SegmentsError(f"direct run of {step['unique_id']} failed: {error}") from error
+            timings.append(
+                {
+                    "unique_id": step["unique_id"],
+                    "kind": step["kind"],
+                    "seconds": time.perf_counter() - began,
+                }
+            )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return {"steps": timings, "total_seconds": time.perf_counter() - start}
