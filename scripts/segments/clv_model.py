@@ -128,6 +128,8 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
     """Per customer: expected purchases over the horizon, p_alive, expected value, CLV."""
     out = inputs.loc[:, list(INPUT_COLUMNS)].reset_index(drop=True)
     size = len(out)
+    if size == 0:  # no values to infer from: keep the key a text column in the table
+        out = out.astype({"customer_id": "string"})
     for column in PREDICTION_COLUMNS:
         out[column] = np.full(size, np.nan)
     bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from segments import cdnow, clv
-from segments.clv_model import ClvConfig, fit_parameters, predict
+from segments.clv_model import INPUT_COLUMNS, ClvConfig, fit_parameters, predict
 from segments.errors import SegmentsError
 
 CONFIG = ClvConfig(time_unit_days=7, horizon_periods=39, annual_discount_rate=0.0)
@@ -83,6 +84,19 @@ def test_degenerate_data_falls_back_to_null_predictions_with_a_reason() -> None:
     assert np.isnan(row["bgnbd_r"])
     assert out[["expected_purchases", "probability_alive", "predicted_clv"]].isna().all().all()
     assert len(out) == 3
+
+
+def test_no_customers_gives_an_empty_table_with_a_text_key() -> None:
+    # GIVEN no customers at all (a warehouse built before any raw file is loaded)
+    inputs = pd.DataFrame({column: pd.Series(dtype=object) for column in INPUT_COLUMNS})
+    row = fit_parameters(inputs, None, CONFIG).iloc[0]
+    # WHEN predicted
+    frame = predict(inputs, row, CONFIG)
+    out = duckdb.sql("select * from frame")
+    # THEN the table is empty and its key is still text (not DuckDB's NULL type,
+    # which breaks the unit tests that take their column types from it)
+    assert dict(zip(out.columns, out.dtypes))["customer_id"] == "VARCHAR"
+    assert out.fetchall() == []
 
 
 def test_gamma_gamma_failure_keeps_purchase_predictions(cdnow_inputs: pd.DataFrame) -> None:
