@@ -141,3 +141,11 @@ def run_dbt(
         listed = "\n  ".join(failures[:20]) or "see the dbt log above"
         raise SegmentsError(f"dbt {args[0]} failed; nothing was changed.\n  {listed}")
     return dict(statuses)
+
+
+def compile_inline(sql: str, database: Path, target: str = "dev") -> str:
+    """`dbt compile --inline`: the SQL with the project's macros expanded."""
+    result = _invoke(["compile", "--quiet", "--inline", sql], database, target)
+    if not result.success:
+        raise SegmentsError("dbt compile failed; see the dbt log above")
+    return result.result.results[0].node.compiled_code

@@ -91,11 +91,10 @@ def test_no_customers_gives_an_empty_table_with_a_text_key() -> None:
     inputs = pd.DataFrame({column: pd.Series(dtype=object) for column in INPUT_COLUMNS})
     row = fit_parameters(inputs, None, CONFIG).iloc[0]
     # WHEN predicted
-    frame = predict(inputs, row, CONFIG)
-    out = duckdb.sql("select * from frame")
+    out = duckdb.from_df(predict(inputs, row, CONFIG))
     # THEN the table is empty and its key is still text (not DuckDB's NULL type,
     # which breaks the unit tests that take their column types from it)
-    assert dict(zip(out.columns, out.dtypes))["customer_id"] == "VARCHAR"
+    assert dict(zip(out.columns, out.dtypes, strict=True))["customer_id"] == "VARCHAR"
     assert out.fetchall() == []
 
 
