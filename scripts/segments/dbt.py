@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -98,9 +99,13 @@ def _invoke(args: list[str], database: Path, target: str, manifest: Any = None) 
         _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root)),
         _interrupts_noted() as interrupts,
     ):
+        # dbt's manifest is a large, long-lived object graph: frozen, the garbage
+        # collector stops walking it again and again during the build.
+        gc.freeze()
         try:
             result = dbtRunner(manifest=manifest).invoke(full_args)
         finally:
+            gc.unfreeze()
             _release_database()
     if interrupts:
         raise KeyboardInterrupt
