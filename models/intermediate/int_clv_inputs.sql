@@ -44,7 +44,7 @@ first_days as (
 
 ),
 
-{#- Repeat transactions are the days after the first: found by a join with the
+{# Repeat transactions are the days after the first: found by a join with the
     first day (cheaper than numbering every day with a window function). #}
 days_aggregated_to_customers as (
 

@@ -39,7 +39,7 @@ as_of as (
 
 ),
 
-{#- Distinct months and categories are counted in two steps (group, then
+{# Distinct months and categories are counted in two steps (group, then
     count the groups): much cheaper than count(distinct) over millions of rows. #}
 window_months as (
 
@@ -77,7 +77,7 @@ orders_aggregated_to_customers as (
 
 ),
 
-{#- Lines of the customer's purchases (valid, not cancelled, up to the as-of
+{# Lines of the customer's purchases (valid, not cancelled, up to the as-of
     date), categorised by the same rule as int_order_items_checked. #}
 purchased_categories as (
 

@@ -39,7 +39,7 @@ days_aggregated_to_customers as (
 
 ),
 
-{#- The day before the last purchase day: the latest earlier purchase day, by a
+{# The day before the last purchase day: the latest earlier purchase day, by a
     join and an aggregate (cheaper than two window functions over every
     purchase day of every customer). #}
 gaps_aggregated_to_customers as (
@@ -53,7 +53,7 @@ gaps_aggregated_to_customers as (
     inner join purchase_days
         on
             days_aggregated_to_customers.customer_id = purchase_days.customer_id
-            and purchase_days.ordered_date < days_aggregated_to_customers.last_purchase_date
+            and days_aggregated_to_customers.last_purchase_date > purchase_days.ordered_date
     group by days_aggregated_to_customers.customer_id, days_aggregated_to_customers.last_purchase_date
 
 ),

@@ -48,7 +48,7 @@ lines_converted as (
 
 ),
 
-{#- Lines summed per order and category first: category_count is then a plain
+{# Lines summed per order and category first: category_count is then a plain
     count, much cheaper than count(distinct) over millions of lines. #}
 items_aggregated_to_categories as (
 
