@@ -5,7 +5,7 @@
 #}
 with
 
-orders as (
+orders as {{ materialized_cte(false) }} (
 
     select * from {{ ref('int_orders_enriched') }}
 

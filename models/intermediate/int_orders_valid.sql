@@ -21,7 +21,7 @@ orders as (
 
 ),
 
-order_items as (
+order_items as {{ materialized_cte(false) }} (
 
     select * from {{ ref('stg_shop__order_items') }}
 
@@ -48,31 +48,21 @@ lines_converted as (
 
 ),
 
-{# Lines summed per order and category first: category_count is then a plain
-    count, much cheaper than count(distinct) over millions of lines. #}
-items_aggregated_to_categories as (
+line_categories as (
 
-    select
-        order_id,
-        category,
-        count(*) as line_count,
-        sum(quantity) as units,
-        sum(line_cost_reporting) as items_cost
-    from lines_converted
-    group by order_id, category
+    select category from order_items
+    where category is not null
+    union
+    select category from products
+    where category is not null
+    union
+    select 'uncategorised' as category
 
 ),
 
 items_aggregated_to_orders as (
 
-    select
-        order_id,
-        cast(sum(line_count) as {{ dbt.type_bigint() }}) as line_count,
-        cast(sum(units) as {{ dbt.type_bigint() }}) as units,
-        count(*) as category_count,
-        sum(items_cost) as items_cost
-    from items_aggregated_to_categories
-    group by order_id
+    {{ lines_aggregated_to_orders('lines_converted', 'line_categories') }}
 
 ),
 

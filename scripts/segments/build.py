@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -190,6 +191,7 @@ def build(
                 shutil.copy2(warehouse, work_copy)
             # dbt parses the project while DuckDB loads the files (it releases
             # the GIL): the parse costs no time of its own.
+            started = time.perf_counter()
             with ThreadPoolExecutor(max_workers=1) as pool:
                 loading = (
                     pool.submit(load.load_raw, work_copy, files, mapping, max_bad_share, landed)
@@ -200,6 +202,8 @@ def build(
                 loaded = loading.result() if loading else []
             for table in loaded:
                 print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
+            if loaded:
+                print(f"loaded {len(loaded)} raw files in {time.perf_counter() - started:.1f} s")
             args = ["build", *options]
             if threads is not None:
                 args += ["--threads", str(threads)]

@@ -37,6 +37,7 @@ import gzip
 import mmap
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -321,8 +322,12 @@ def load_table(
     """
     header = None if path.name.endswith(".parquet") else read_csv_header(path)
     target = landing.path(table.name)
-    repaired = _convert_or_repair(con, table, path, header, target, landing.folder)
-    needs_flag = header is None or repaired or _may_hold_invalid_text(path)
+    # The byte search runs beside the conversion (DuckDB's threads rarely use
+    # both cores all the time): it costs no time of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        searched = pool.submit(_may_hold_invalid_text, path) if header is not None else None
+        repaired = _convert_or_repair(con, table, path, header, target, landing.folder)
+        needs_flag = header is None or repaired or searched.result()
     landed = _landed_sql(target)
     types = dict(
         con.execute(
