@@ -336,3 +336,22 @@ def test_benchmark_help_exits_zero() -> None:
     assert exit_info.value.code == 0
     assert completed.returncode == 0
     assert "--customers" in completed.stdout and "--keep" in completed.stdout
+
+
+def test_memory_limit_is_set_in_the_copy_only(tmp_path: Path) -> None:
+    # GIVEN a copy of the project's profile files
+    from segments import project
+    from segments.benchmark.environment import profile_output
+
+    root = project.project_dir()
+    for name in ("profiles.yml", "dbt_project.yml"):
+        (tmp_path / name).write_text((root / name).read_text())
+    # WHEN the benchmark raises the ci target's memory limit in the copy
+    benchmark.set_memory_limit(tmp_path, "8GB")
+    # THEN the copy's ci target has it, its other settings and the dev target are
+    # unchanged, and the project's own file is untouched
+    before, after = profile_output(root, "ci"), profile_output(tmp_path, "ci")
+    assert after["settings"] == {**before["settings"], "memory_limit": "8GB"}
+    assert after["path"] == before["path"]
+    assert profile_output(tmp_path, "dev") == profile_output(root, "dev")
+    assert profile_output(root, "ci")["settings"]["memory_limit"] == "4GB"

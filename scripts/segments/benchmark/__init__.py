@@ -38,6 +38,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from segments import build, generate, project
 from segments.benchmark import peers
 from segments.benchmark.artifacts import (
@@ -141,7 +143,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="give up on a peer after this long (default: %(default)s)",
     )
+    parser.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="DuckDB memory_limit for this run, e.g. 8GB (default: the ci target's, 4GB); "
+        "DuckDB spills to disk beyond it",
+    )
     parser.set_defaults(func=run)
+
+
+def set_memory_limit(project_copy: Path, memory_limit: str) -> None:
+    """Set the ci target's DuckDB memory_limit in the benchmark's copy of profiles.yml."""
+    path = project_copy / "profiles.yml"
+    profiles = yaml.safe_load(path.read_text())
+    for profile in profiles.values():
+        profile["outputs"][TARGET].setdefault("settings", {})["memory_limit"] = memory_limit
+    path.write_text(yaml.safe_dump(profiles, sort_keys=False), encoding="utf-8")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -150,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
         args.peers_python = root / args.peers_python
     work = _work_dir(args.keep)
     project_copy = snapshot_project(root, work / "project")
+    if args.memory_limit:
+        set_memory_limit(project_copy, args.memory_limit)
     output = profile_output(project_copy, TARGET)
     results: dict[str, Any] = {
         "complete": False,
