@@ -10,10 +10,10 @@
 
 with
 
-orders as (
+customers as (
 
-    select * from {{ ref('int_orders_enriched') }}
-    where not is_cancelled
+    select * from {{ ref('int_orders_aggregated_to_customers') }}
+    where purchase_days > 0
 
 ),
 
@@ -23,64 +23,20 @@ as_of as (
 
 ),
 
-orders_aggregated_to_days as (
-
-    select
-        customer_id,
-        ordered_date,
-        sum(net_revenue) as day_revenue
-    from orders
-    group by customer_id, ordered_date
-
-),
-
-first_days as (
-
-    select
-        customer_id,
-        min(ordered_date) as first_transaction_date
-    from orders_aggregated_to_days
-    group by customer_id
-
-),
-
-{# Repeat transactions are the days after the first: found by a join with the
-    first day (cheaper than numbering every day with a window function). #}
-days_aggregated_to_customers as (
-
-    select
-        orders_aggregated_to_days.customer_id,
-        count(*) - 1 as frequency,
-        first_days.first_transaction_date,
-        max(orders_aggregated_to_days.ordered_date) as last_transaction_date,
-        coalesce(
-            avg(
-                case
-                    when orders_aggregated_to_days.ordered_date > first_days.first_transaction_date
-                        then orders_aggregated_to_days.day_revenue
-                end
-            ),
-            0
-        ) as repeat_average_value
-    from orders_aggregated_to_days
-    inner join first_days
-        on orders_aggregated_to_days.customer_id = first_days.customer_id
-    group by orders_aggregated_to_days.customer_id, first_days.first_transaction_date
-
-),
-
+{# A transaction is a purchase day (int_orders_aggregated_to_customers
+    counts them once and keeps the mean revenue of those after the first). #}
 days_computed as (
 
     select
-        days_aggregated_to_customers.customer_id,
-        days_aggregated_to_customers.frequency,
-        {{ dbt.datediff('first_transaction_date', 'last_transaction_date', 'day') }}
+        customers.customer_id,
+        customers.purchase_days - 1 as frequency,
+        {{ dbt.datediff('customers.first_order_date', 'customers.last_order_date', 'day') }}
             as recency_days,
-        {{ dbt.datediff('first_transaction_date', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('customers.first_order_date', 'as_of.as_of_date', 'day') }}
             as age_days,
-        days_aggregated_to_customers.repeat_average_value,
+        customers.repeat_average_value,
         as_of.as_of_date
-    from days_aggregated_to_customers
+    from customers
     cross join as_of
 
 ),

@@ -21,19 +21,30 @@ purchase_days as (
 
     select
         customer_id,
-        ordered_date
+        ordered_date,
+        sum(net_revenue) as day_revenue
     from orders
     where not is_cancelled
     group by customer_id, ordered_date
 
 ),
 
+{# The mean revenue of the purchase days after the first, from the sum of all
+    days minus the first day's: exactly DuckDB's avg over those days (cents
+    summed as integers, divided once as doubles), without a second pass. #}
 days_aggregated_to_customers as (
 
     select
         customer_id,
         count(*) as purchase_days,
-        max(ordered_date) as last_purchase_date
+        max(ordered_date) as last_purchase_date,
+        case
+            when count(*) > 1
+                then
+                    cast((sum(day_revenue) - min_by(day_revenue, ordered_date)) * 100 as {{ type_double() }})
+                    / ((count(*) - 1) * 100)
+            else 0
+        end as repeat_average_value
     from purchase_days
     group by customer_id
 
@@ -87,6 +98,7 @@ tenure_added as (
         orders_aggregated_to_customers.last_order_date,
         orders_aggregated_to_customers.orders_count,
         coalesce(days_aggregated_to_customers.purchase_days, 0) as purchase_days,
+        coalesce(days_aggregated_to_customers.repeat_average_value, 0) as repeat_average_value,
         orders_aggregated_to_customers.cancelled_orders_count,
         orders_aggregated_to_customers.returned_orders_count,
         orders_aggregated_to_customers.gross_revenue,
