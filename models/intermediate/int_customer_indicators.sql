@@ -70,17 +70,54 @@ indicators_unpivoted as (
 
 ),
 
-indicators_normalised as (
+{# Percent rank = rows with a lower value / (rows - 1), 0 with one row: the
+    numbers percent_rank() gives, computed on the distinct values of each
+    indicator (most have few: orders, months, categories, satisfaction), so
+    only those are sorted, not eight rows per customer. #}
+values_counted as (
 
     select
-        customer_id,
+        indicator,
+        raw_value,
+        count(*) as value_rows
+    from indicators_unpivoted
+    where raw_value is not null
+    group by indicator, raw_value
+
+),
+
+values_ranked as (
+
+    select
         indicator,
         raw_value,
         case
-            when raw_value is null then 0.5
-            else percent_rank() over (partition by indicator, raw_value is null order by raw_value)
+            when sum(value_rows) over (partition by indicator) > 1
+                then
+                    cast(coalesce(sum(value_rows) over (
+                        partition by indicator
+                        order by raw_value
+                        rows between unbounded preceding and 1 preceding
+                    ), 0) as {{ type_double() }})
+                    / (sum(value_rows) over (partition by indicator) - 1)
+            else 0
         end as normalised_value
+    from values_counted
+
+),
+
+indicators_normalised as (
+
+    select
+        indicators_unpivoted.customer_id,
+        indicators_unpivoted.indicator,
+        indicators_unpivoted.raw_value,
+        coalesce(values_ranked.normalised_value, 0.5) as normalised_value
     from indicators_unpivoted
+    left join values_ranked
+        on
+            indicators_unpivoted.indicator = values_ranked.indicator
+            and indicators_unpivoted.raw_value = values_ranked.raw_value
 
 ),
 
