@@ -16,26 +16,7 @@
 {%- endmacro %}
 
 {% macro default__rank_duplicates(relation, key_columns) -%}
-    select
-        usable_rows._source_row,
-        row_number() over (
-            partition by
-                {%- for column in key_columns %} usable_rows.{{ column }}{{ ',' if not loop.last }}{% endfor %}
-            order by usable_rows._source_row desc
-        ) as duplicate_rank
-    from {{ relation }} as usable_rows
-    inner join (
-        select {{ key_columns | join(', ') }}
-        from {{ relation }}
-        where quarantine_reason is null
-        group by {{ key_columns | join(', ') }}
-        having count(*) > 1
-    ) as shared_keys
-        on
-            {%- for column in key_columns %}
-            usable_rows.{{ column }} = shared_keys.{{ column }}{{ ' and' if not loop.last }}
-            {%- endfor %}
-    where usable_rows.quarantine_reason is null
+    {{ customer_segments.rank_shared_keys(relation, key_columns, key_columns) }}
 {%- endmacro %}
 
 {#- On DuckDB the shared keys are found by the hash of the key (one 8-byte
@@ -43,6 +24,12 @@
     collision only adds a row to the candidates, which are then ranked by
     their real key, so the result is exact. #}
 {% macro duckdb__rank_duplicates(relation, key_columns) -%}
+    {{ customer_segments.rank_shared_keys(relation, key_columns, ['hash(' ~ key_columns | join(', ') ~ ')']) }}
+{%- endmacro %}
+
+{#- The usable rows whose `search_keys` (expressions over the key columns)
+    another usable row shares, ranked by their real key. #}
+{% macro rank_shared_keys(relation, key_columns, search_keys) -%}
     select
         usable_rows._source_row,
         row_number() over (
@@ -50,18 +37,30 @@
                 {%- for column in key_columns %} usable_rows.{{ column }}{{ ',' if not loop.last }}{% endfor %}
             order by usable_rows._source_row desc
         ) as duplicate_rank
-    from {{ relation }} as usable_rows
-    inner join (
-        select hash({{ key_columns | join(', ') }}) as key_hash
+    from (
+        select
+            {{ key_columns | join(', ') }},
+            _source_row,
+            {%- for expression in search_keys %}
+            {{ expression }} as search_key_{{ loop.index }}{{ ',' if not loop.last }}
+            {%- endfor %}
         from {{ relation }}
         where quarantine_reason is null
-        group by key_hash
+    ) as usable_rows
+    inner join (
+        select
+            {%- for expression in search_keys %}
+            {{ expression }} as search_key_{{ loop.index }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ relation }}
+        where quarantine_reason is null
+        group by {{ search_keys | join(', ') }}
         having count(*) > 1
     ) as shared_keys
-        on hash(
-            {%- for column in key_columns %}usable_rows.{{ column }}{{ ', ' if not loop.last }}{% endfor -%}
-        ) = shared_keys.key_hash
-    where usable_rows.quarantine_reason is null
+        on
+            {%- for expression in search_keys %}
+            usable_rows.search_key_{{ loop.index }} = shared_keys.search_key_{{ loop.index }}{{ ' and' if not loop.last }}
+            {%- endfor %}
 {%- endmacro %}
 
 {% macro duplicate_rank(rows, ranked) -%}

@@ -56,6 +56,8 @@ def measure(
     log_prefix.parent.mkdir(parents=True, exist_ok=True)
     stdout = log_prefix.with_name(log_prefix.name + ".stdout")
     stderr = log_prefix.with_name(log_prefix.name + ".stderr")
+    # What earlier steps wrote is flushed first, so this step's time is its own.
+    os.sync()
     with stdout.open("wb") as out, stderr.open("wb") as err:
         start = time.perf_counter()
         child = subprocess.Popen(list(command), stdout=out, stderr=err, env=env, cwd=cwd)
