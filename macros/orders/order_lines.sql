@@ -68,16 +68,58 @@
         bit_count(bit_or(category_bits.category_bit)) as category_count,
         sum(order_lines.line_cost_reporting) as items_cost
     from {{ lines }} as order_lines
-    inner join (
-        select
-            category,
-            set_bit(
-                bitstring('0', cast(count(*) over () as integer)),
-                cast(row_number() over (order by category) - 1 as integer),
-                1
-            ) as category_bit
-        from {{ categories }}
-    ) as category_bits
+    inner join ({{ customer_segments.category_bit_strings(categories) }}) as category_bits
         on order_lines.category = category_bits.category
     group by order_lines.order_id
+{%- endmacro %}
+
+{#
+    distinct_categories(lines, group_column, categories): per value of
+    `group_column` of `lines` (which has a category column), the number of
+    distinct categories (category_count). Portable: group by value and
+    category, then count; on DuckDB the bit strings of the categories OR-ed in
+    one group-by.
+#}
+{% macro distinct_categories(lines, group_column, categories) -%}
+    {{ return(adapter.dispatch('distinct_categories', 'customer_segments')(lines, group_column, categories)) }}
+{%- endmacro %}
+
+{% macro default__distinct_categories(lines, group_column, categories) -%}
+    select
+        {{ group_column }},
+        count(*) as category_count
+    from (
+        select
+            {{ group_column }},
+            category
+        from {{ lines }}
+        group by {{ group_column }}, category
+    ) as categories_per_group
+    group by {{ group_column }}
+{%- endmacro %}
+
+{% macro duckdb__distinct_categories(lines, group_column, categories) -%}
+    select
+        grouped_lines.{{ group_column }},
+        bit_count(bit_or(category_bits.category_bit)) as category_count
+    from {{ lines }} as grouped_lines
+    inner join ({{ customer_segments.category_bit_strings(categories) }}) as category_bits
+        on grouped_lines.category = category_bits.category
+    group by grouped_lines.{{ group_column }}
+{%- endmacro %}
+
+{#
+    category_bit_strings(categories): each category of `categories` with a bit
+    string as long as there are categories, one bit set (DuckDB; used by the
+    duckdb__ versions above).
+#}
+{% macro category_bit_strings(categories) -%}
+    select
+        category,
+        set_bit(
+            bitstring('0', cast(count(*) over () as integer)),
+            cast(row_number() over (order by category) - 1 as integer),
+            1
+        ) as category_bit
+    from {{ categories }}
 {%- endmacro %}

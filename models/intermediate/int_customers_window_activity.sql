@@ -12,7 +12,7 @@ orders as (
 
 ),
 
-order_items as (
+order_items as {{ materialized_cte(false) }} (
 
     select * from {{ ref('stg_shop__order_items') }}
 
@@ -39,8 +39,9 @@ as_of as (
 
 ),
 
-{# Distinct months and categories are counted in two steps (group, then
-    count the groups): much cheaper than count(distinct) over millions of rows. #}
+{# Distinct months are counted in two steps (group, then count the groups),
+    much cheaper than count(distinct) over millions of rows; distinct
+    categories by distinct_categories (bit strings on DuckDB). #}
 window_months as (
 
     select
@@ -79,7 +80,7 @@ orders_aggregated_to_customers as (
 
 {# Lines of the customer's purchases (valid, not cancelled, up to the as-of
     date), categorised by the same rule as int_order_items_checked. #}
-purchased_categories as (
+purchased_lines as (
 
     select
         orders.customer_id,
@@ -89,17 +90,24 @@ purchased_categories as (
         on order_items.order_id = orders.order_id
     left join products
         on order_items.product_id = products.product_id
-    group by orders.customer_id, {{ line_category('order_items', 'products') }}
+
+),
+
+line_categories as (
+
+    select category from order_items
+    where category is not null
+    union
+    select category from products
+    where category is not null
+    union
+    select 'uncategorised' as category
 
 ),
 
 categories_aggregated_to_customers as (
 
-    select
-        customer_id,
-        count(*) as category_breadth
-    from purchased_categories
-    group by customer_id
+    {{ distinct_categories('purchased_lines', 'customer_id', 'line_categories') }}
 
 ),
 
@@ -121,7 +129,7 @@ final as (
         {{ to_money('orders_aggregated_to_customers.window_revenue') }} as window_revenue,
         orders_aggregated_to_customers.window_orders,
         coalesce(months_aggregated_to_customers.active_months, 0) as active_months,
-        coalesce(categories_aggregated_to_customers.category_breadth, 0) as category_breadth,
+        coalesce(categories_aggregated_to_customers.category_count, 0) as category_breadth,
         coalesce(referrals_aggregated_to_customers.referrals, 0) as referrals
     from orders_aggregated_to_customers
     left join months_aggregated_to_customers
