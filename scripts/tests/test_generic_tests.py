@@ -36,12 +36,20 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple]]:
         "'customer_id', 'has_purchased')",
         "customer_segments.test_primary_key('lines', columns=['order_id', 'line_number'])",
         "customer_segments.test_primary_key('lines', 'order_id')",
+        "customer_segments.default__test_primary_key('lines', none, ['order_id', 'line_number'])",
+        "customer_segments.default__test_primary_key('lines', 'order_id', none)",
     ]
     database = tmp_path_factory.mktemp("generic") / "generic.duckdb"
     sql = compile_inline(
         f"\n{SPLIT}\n".join("{{ " + call + " }}" for call in calls), Path(database), target="ci"
     )
-    names = ["tier_coverage", "composite_key", "column_key"]
+    names = [
+        "tier_coverage",
+        "composite_key",
+        "column_key",
+        "portable_composite_key",
+        "portable_column_key",
+    ]
     return {
         name: set(con.execute(query).fetchall())
         for name, query in zip(names, sql.split(SPLIT), strict=True)
@@ -62,3 +70,6 @@ def test_primary_key_finds_repeats_and_nulls(failures: dict[str, set[tuple]]) ->
     # THEN a repeated key or a key with a null part fails, a composite key by its parts
     assert failures["composite_key"] == {("o2", 1, 2), ("o3", None, 1), (None, 1, 1)}
     assert failures["column_key"] == {("o1", 2), ("o2", 2), (None, 1)}
+    # and the DuckDB version (hash first) finds exactly what the portable one finds
+    assert failures["portable_composite_key"] == failures["composite_key"]
+    assert failures["portable_column_key"] == failures["column_key"]
