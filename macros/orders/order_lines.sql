@@ -5,6 +5,8 @@
 
     line_category(items, products): the line's category, else the product's,
     else 'uncategorised'.
+    line_categories(items, products): every category line_category can give
+    (one row each).
     line_amount_reporting(items, fx_rate): quantity x unit price, converted.
     line_cost_reporting(items, products, fx_rate): quantity x unit cost
     (converted), or x the product's standard cost (already in the reporting
@@ -12,6 +14,16 @@
 #}
 {% macro line_category(items, products) -%}
     coalesce({{ items }}.category, {{ products }}.category, 'uncategorised')
+{%- endmacro %}
+
+{% macro line_categories(items, products) -%}
+    select category from {{ items }}
+    where category is not null
+    union
+    select category from {{ products }}
+    where category is not null
+    union
+    select 'uncategorised' as category
 {%- endmacro %}
 
 {% macro line_amount_reporting(items, fx_rate) -%}

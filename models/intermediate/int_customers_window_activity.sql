@@ -95,13 +95,7 @@ purchased_lines as (
 
 line_categories as (
 
-    select category from order_items
-    where category is not null
-    union
-    select category from products
-    where category is not null
-    union
-    select 'uncategorised' as category
+    {{ line_categories('order_items', 'products') }}
 
 ),
 

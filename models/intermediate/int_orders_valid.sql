@@ -50,13 +50,7 @@ lines_converted as (
 
 line_categories as (
 
-    select category from order_items
-    where category is not null
-    union
-    select category from products
-    where category is not null
-    union
-    select 'uncategorised' as category
+    {{ line_categories('order_items', 'products') }}
 
 ),
 
