@@ -73,10 +73,12 @@ Output in --out (default {DEFAULT_OUT[False]}, or {DEFAULT_OUT[True]} with
   orders.csv      one order per transaction line (same-day purchases stay
                   separate): order_id <customer_id>-<line>, customer_id,
                   ordered_at (ISO date), amount (USD, 2 decimals), status
-                  completed, currency USD. Lines with amount 0.00 are kept;
-                  staging quarantines them as non_positive_amount.
+                  completed, currency USD. Lines with amount 0.00 are kept
+                  as purchases (Fader & Hardie count them): --build sets
+                  quarantine_zero_amount_orders: false; a plain segments
+                  build of these files quarantines them as non_positive_amount.
   customers.csv   customer_id only; all other raw tables are absent.
-  {MANIFEST_NAME}  source, counts, date range, rows staging will quarantine.
+  {MANIFEST_NAME}  source, counts, date range, number of 0.00 orders.
 Every run writes byte-identical files.
 
 With --build, then runs `segments build --raw-dir <out> --target <target>`;

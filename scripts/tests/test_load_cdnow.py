@@ -72,7 +72,7 @@ def test_orders_use_the_raw_contract_and_keep_zero_amounts(sample_dir: Path) -> 
         "status": "completed",
         "currency": "USD",
     }
-    # AND the 0.00 lines are kept (staging quarantines them) and the manifest counts them
+    # AND the 0.00 lines are kept and the manifest counts them
     zero = sum(row["amount"] == "0.00" for row in orders)
     assert zero == 8
     manifest = json.loads((sample_dir / load_cdnow.MANIFEST_NAME).read_text())
