@@ -1,6 +1,9 @@
-"""The README's raw-schema section is the contract in raw_schema.py, word for word."""
+"""The README's raw-schema section is the contract in raw_schema.py, word for word;
+the doc blocks read well where they are appended to descriptions."""
 
 from __future__ import annotations
+
+import re
 
 from segments import project, raw_schema
 
@@ -23,3 +26,21 @@ def test_dbt_raw_table_registry_is_generated_from_the_contract() -> None:
     committed = (project.project_dir() / raw_schema.DBT_REGISTRY_PATH).read_text(encoding="utf-8")
     # THEN it is exactly what the contract generates (regenerate: python -m segments.raw_schema)
     assert committed == raw_schema.dbt_registry()
+
+
+def test_doc_blocks_hold_no_headings() -> None:
+    # GIVEN every doc block of the project (they are appended to model, column and
+    # seed descriptions, where a Markdown heading renders as a literal "## ...")
+    root = project.project_dir()
+    blocks = {
+        f"{path.relative_to(root)}:{name}": body
+        for folder in ("models", "seeds", "macros")
+        for path in (root / folder).rglob("*.md")
+        for name, body in re.findall(
+            r"{%\s*docs\s+(\w+)\s*%}(.*?){%\s*enddocs\s*%}", path.read_text(), re.S
+        )
+    }
+    # THEN there are some, and no line of one starts a heading
+    assert len(blocks) >= 5
+    headed = [name for name, body in blocks.items() if re.search(r"^\s*#", body, re.M)]
+    assert headed == []
