@@ -10,17 +10,7 @@
 {% endtest %}
 
 {% macro default__test_primary_key(model, column_name, columns) %}
-    {%- set key = columns or [column_name] -%}
-    select
-        {{ key | join(', ') }},
-        count(*) as occurrences
-    from {{ model }}
-    group by {{ key | join(', ') }}
-    having
-        count(*) > 1
-        {%- for column in key %}
-        or {{ column }} is null
-        {%- endfor %}
+    {{ customer_segments.key_failures(model, columns or [column_name]) }}
 {% endmacro %}
 
 {#- On DuckDB repeated keys are first found by a hash of the key (an 8-byte
@@ -28,31 +18,28 @@
     rows whose hash repeats, or with a null part, are then grouped by the key
     itself, so the failing rows are exactly those of the portable version. #}
 {% macro duckdb__test_primary_key(model, column_name, columns) %}
-    {%- set key = columns or [column_name] -%}
-    with
+    {%- set key_hash = 'hash(' ~ (columns or [column_name]) | join(', ') ~ ')' -%}
+    {{ customer_segments.key_failures(
+        model,
+        columns or [column_name],
+        key_hash ~ ' in (select ' ~ key_hash ~ ' from ' ~ model ~ ' group by 1 having count(*) > 1)'
+    ) }}
+{% endmacro %}
 
-    repeated_hashes as (
-
-        select hash({{ key | join(', ') }}) as key_hash
-        from {{ model }}
-        group by key_hash
-        having count(*) > 1
-
-    )
-
+{#- The key values of `model` that repeat or have a null part, with their
+    count; with `candidates`, only among the rows it selects (and those with
+    a null part). #}
+{% macro key_failures(model, key, candidates=none) %}
+    {%- set null_parts -%}
+        {%- for column in key %} or {{ column }} is null{% endfor -%}
+    {%- endset -%}
     select
         {{ key | join(', ') }},
         count(*) as occurrences
     from {{ model }}
-    where
-        hash({{ key | join(', ') }}) in (select key_hash from repeated_hashes)
-        {%- for column in key %}
-        or {{ column }} is null
-        {%- endfor %}
+    {%- if candidates %}
+    where {{ candidates }}{{ null_parts }}
+    {%- endif %}
     group by {{ key | join(', ') }}
-    having
-        count(*) > 1
-        {%- for column in key %}
-        or {{ column }} is null
-        {%- endfor %}
+    having count(*) > 1{{ null_parts }}
 {% endmacro %}
