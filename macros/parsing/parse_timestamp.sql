@@ -3,34 +3,96 @@
     cannot be parsed. ISO 8601 with or without an offset (`Z`, `+02:00`) is
     tried first; then each strptime format of var('date_formats'), which are
     read as UTC. Offsets are converted, so every `*_at` column is UTC.
+
+    A value a format reads as infinite (`infinity`, `-infinity`) or before
+    `earliest` (default var('earliest_date'), 1990-01-01: `epoch`,
+    `0001-01-01`, negative years, and `05.03.24` read by `%d.%m.%Y` as year
+    0024) is no reading at all: the next format is tried, and when none gives a
+    plausible instant the result is null. Callers that must say why a required
+    value is null compare with `parse_timestamp(column, earliest=none)`.
 #}
-{% macro parse_timestamp(column) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'customer_segments')(column)) }}
+{% macro parse_timestamp(column, earliest=var('earliest_date')) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'customer_segments')(column, earliest)) }}
 {%- endmacro %}
 
-{% macro default__parse_timestamp(column) -%}
+{% macro default__parse_timestamp(column, earliest) -%}
     {%- set text = customer_segments.clean_text(column) -%}
     coalesce(
-        try_cast({{ text }} as timestamptz) at time zone 'UTC'
+        {{ customer_segments.plausible_timestamp(
+            "try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC'", earliest
+        ) }}
         {%- for date_format in var('date_formats') %},
-        try_strptime({{ text }}, '{{ date_format }}')
+        {{ customer_segments.plausible_timestamp(
+            "try_strptime(" ~ text ~ ", '" ~ date_format ~ "')", earliest
+        ) }}
         {%- endfor %}
     )
 {%- endmacro %}
 
-{% macro spark__parse_timestamp(column) -%}
+{% macro spark__parse_timestamp(column, earliest) -%}
     {%- set text = customer_segments.clean_text(column) -%}
     coalesce(
-        to_utc_timestamp(try_cast({{ text }} as timestamp), 'UTC')
+        {{ customer_segments.plausible_timestamp(
+            "to_utc_timestamp(try_cast(" ~ text ~ " as timestamp), 'UTC')", earliest
+        ) }}
         {%- for date_format in var('date_formats') %},
-        try_to_timestamp({{ text }}, '{{ date_format | replace('%Y', 'yyyy') | replace('%m', 'MM') | replace('%d', 'dd') }}')
+        {{ customer_segments.plausible_timestamp(
+            "try_to_timestamp(" ~ text ~ ", '" ~ date_format | replace('%Y', 'yyyy')
+            | replace('%y', 'yy') | replace('%m', 'MM') | replace('%d', 'dd') ~ "')",
+            earliest
+        ) }}
         {%- endfor %}
     )
 {%- endmacro %}
 
 {#
-    A date text to a date (same formats as parse_timestamp), or null.
+    The timestamp `expression` when it is a finite instant at or after
+    `earliest` (none: any finite instant), else null.
 #}
-{% macro parse_date(column) -%}
-    cast({{ customer_segments.parse_timestamp(column) }} as date)
+{% macro plausible_timestamp(expression, earliest) -%}
+    {{ return(adapter.dispatch('plausible_timestamp', 'customer_segments')(expression, earliest)) }}
+{%- endmacro %}
+
+{#- The expression appears once (it is a whole parse): values below the floor
+    (earliest minus a microsecond, -infinity included) become the floor, and
+    the floor and +infinity become null. #}
+{% macro default__plausible_timestamp(expression, earliest) -%}
+    {%- if earliest is none -%}
+    nullif(nullif({{ expression }}, cast('infinity' as timestamp)), cast('-infinity' as timestamp))
+    {%- else -%}
+    {%- set floor = "(cast('" ~ earliest ~ "' as timestamp) - interval 1 microsecond)" -%}
+    nullif(nullif(greatest({{ expression }}, {{ floor }}), {{ floor }}), cast('infinity' as timestamp))
+    {%- endif %}
+{%- endmacro %}
+
+{% macro spark__plausible_timestamp(expression, earliest) -%}
+    {%- if earliest is none -%}
+    {{ expression }}
+    {%- else -%}
+    case when {{ expression }} >= cast('{{ earliest }}' as timestamp) then {{ expression }} end
+    {%- endif %}
+{%- endmacro %}
+
+{#
+    A date text to a date (same formats and bounds as parse_timestamp), or null.
+#}
+{% macro parse_date(column, earliest=var('earliest_date')) -%}
+    cast({{ customer_segments.parse_timestamp(column, earliest) }} as date)
+{%- endmacro %}
+
+{#
+    The reason a required timestamp `column` parsed to null: a real instant
+    before var('earliest_date') (`date_before_earliest`), or no instant at all
+    (`invalid_timestamp`: unparseable or infinite).
+#}
+{% macro timestamp_null_reason(column) -%}
+    {#- Infinite values are checked first: DuckDB's strptime reads `infinity`
+        as 1900-01-01 in any format. -#}
+    {%- set iso = "try_cast(" ~ customer_segments.clean_text(column) ~ " as timestamptz)" -%}
+    case
+        when not isfinite({{ iso }}) then 'invalid_timestamp'
+        when {{ customer_segments.parse_timestamp(column, earliest=none) }} is not null
+            then 'date_before_earliest'
+        else 'invalid_timestamp'
+    end
 {%- endmacro %}

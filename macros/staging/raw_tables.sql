@@ -16,7 +16,7 @@
         'orders': {
             'source': 'shop',
             'key': ['order_id'],
-            'columns': ['order_id', 'customer_id', 'ordered_at', 'amount', 'status', 'currency', 'returned_amount', 'shipping_cost', 'channel'],
+            'columns': ['order_id', 'customer_id', 'ordered_at', 'amount', 'status', 'currency', 'returned_amount', 'shipping_cost', 'channel', 'refunds_order_id'],
             'required': ['order_id', 'customer_id', 'ordered_at', 'amount'],
             'pii': [],
         },

@@ -8,7 +8,7 @@ with
 orders as (
 
     select * from {{ ref('int_orders_enriched') }}
-    where not is_cancelled
+    where is_purchase or is_refund
 
 ),
 
@@ -49,7 +49,7 @@ window_months as (
         {{ dbt.date_trunc('month', 'orders.ordered_date') }} as active_month
     from orders
     cross join as_of
-    where orders.ordered_date > as_of.window_start_date
+    where orders.ordered_date > as_of.window_start_date and orders.is_purchase
     group by orders.customer_id, {{ dbt.date_trunc('month', 'orders.ordered_date') }}
 
 ),
@@ -70,8 +70,9 @@ orders_aggregated_to_customers as (
         orders.customer_id,
         sum(case when orders.ordered_date > as_of.window_start_date then orders.net_revenue else 0 end)
             as window_revenue,
-        count(case when orders.ordered_date > as_of.window_start_date then orders.order_id end)
-            as window_orders
+        count(
+            case when orders.ordered_date > as_of.window_start_date and orders.is_purchase then orders.order_id end
+        ) as window_orders
     from orders
     cross join as_of
     group by orders.customer_id
@@ -87,7 +88,7 @@ purchased_lines as (
         {{ line_category('order_items', 'products') }} as category
     from order_items
     inner join orders
-        on order_items.order_id = orders.order_id
+        on order_items.order_id = orders.order_id and orders.is_purchase
     left join products
         on order_items.product_id = products.product_id
 

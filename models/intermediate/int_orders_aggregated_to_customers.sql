@@ -1,7 +1,9 @@
 {#
     One row per customer with at least one order up to the as-of date.
-    A purchase is an order that was not cancelled; returned orders are
-    purchases whose net revenue is reduced by the refund.
+    A purchase is a completed or returned order (returned orders are
+    purchases whose net revenue is reduced by the refund). Refunds (credit
+    notes) are no purchase: they count in the revenue sums on their own
+    date, not in dates, counts or purchase days.
 #}
 with
 
@@ -24,7 +26,7 @@ purchase_days as (
         ordered_date,
         sum(net_revenue) as day_revenue
     from orders
-    where not is_cancelled
+    where is_purchase
     group by customer_id, ordered_date
 
 ),
@@ -73,11 +75,12 @@ orders_aggregated_to_customers as (
 
     select
         customer_id,
-        min(case when not is_cancelled then ordered_date end) as first_order_date,
-        max(case when not is_cancelled then ordered_date end) as last_order_date,
-        count(case when not is_cancelled then order_id end) as orders_count,
+        min(case when is_purchase then ordered_date end) as first_order_date,
+        max(case when is_purchase then ordered_date end) as last_order_date,
+        count(case when is_purchase then order_id end) as orders_count,
         count(case when is_cancelled then order_id end) as cancelled_orders_count,
         count(case when is_returned then order_id end) as returned_orders_count,
+        count(case when is_refund then order_id end) as refunds_count,
         {{ to_money('sum(gross_revenue)') }} as gross_revenue,
         {{ to_money('sum(returned_revenue)') }} as returned_revenue,
         {{ to_money('sum(net_revenue)') }} as net_revenue,
@@ -101,6 +104,7 @@ tenure_added as (
         coalesce(days_aggregated_to_customers.repeat_average_value, 0) as repeat_average_value,
         orders_aggregated_to_customers.cancelled_orders_count,
         orders_aggregated_to_customers.returned_orders_count,
+        orders_aggregated_to_customers.refunds_count,
         orders_aggregated_to_customers.gross_revenue,
         orders_aggregated_to_customers.returned_revenue,
         orders_aggregated_to_customers.net_revenue,

@@ -4,7 +4,9 @@
     unknown_currency (no rate ever given for it), missing_fx_rate (no rate on
     the order date), test_account (placed by a quarantined test account),
     unknown_customer (not in the CRM; only checked when a CRM customer table
-    was provided), absurd_amount (above var('max_order_amount')).
+    was provided), absurd_amount (above var('max_order_amount'), a refund's
+    amount too), unknown_refunded_order (a refund naming in refunds_order_id
+    an order that is not among the customer's staged orders).
 
     A view: its two readers (int_orders_valid, which stores the valid orders,
     and the quarantine, which wants the few rejected ones) each need one pass,
@@ -51,6 +53,22 @@ crm_size as (
 
 ),
 
+{# The few refunds that name the order they pay back, checked against it. #}
+refund_links as (
+
+    select
+        refunds.order_id,
+        refunded_orders.order_id is not null as is_link_known
+    from orders as refunds
+    left join orders as refunded_orders
+        on
+            refunds.refunds_order_id = refunded_orders.order_id
+            and refunds.customer_id = refunded_orders.customer_id
+            and not refunded_orders.is_refund
+    where refunds.refunds_order_id is not null
+
+),
+
 orders_converted as (
 
     select
@@ -85,11 +103,14 @@ rules_applied as (
                 customers.customer_id is null
                 and crm_size.crm_customers > 0 then 'unknown_customer'
             when
-                orders_converted.gross_amount * orders_converted.fx_rate
-                > {{ var('max_order_amount') }} then 'absurd_amount'
+                greatest(orders_converted.gross_amount, orders_converted.returned_amount)
+                * orders_converted.fx_rate > {{ var('max_order_amount') }} then 'absurd_amount'
+            when not refund_links.is_link_known then 'unknown_refunded_order'
         end as quarantine_reason
     from orders_converted
     cross join crm_size
+    left join refund_links
+        on orders_converted.order_id = refund_links.order_id
     left join known_currencies
         on orders_converted.currency_code = known_currencies.currency_code
     left join test_accounts

@@ -3,8 +3,11 @@
     cross-table rules (all dates; int_orders_enriched cuts them at the as-of
     date), with revenue, cost and margin in the reporting currency. Cancelled
     orders carry no revenue or cost. Returns reduce revenue and, the goods
-    coming back, the cost of goods in the same proportion. Orders without line
-    costs get var('default_cost_ratio').
+    coming back, the cost of goods in the same proportion. A refund (a credit
+    note of its own) is no purchase: no gross revenue, its amount returned,
+    so its net revenue is negative on its own date, with no cost of goods
+    (nothing is known to come back). Orders without line costs get
+    var('default_cost_ratio').
 
     The one stored copy of the order facts: the checks (a view) are computed
     here once, and every later reader scans this table. The lines are
@@ -71,8 +74,11 @@ revenue_computed as (
         orders.order_channel,
         orders.currency_code,
         orders.fx_rate,
+        orders.refunds_order_id,
+        orders.is_purchase,
         orders.is_cancelled,
         orders.is_returned,
+        orders.is_refund,
         case when orders.is_cancelled then 0 else orders.gross_amount_reporting end as gross_revenue,
         case when orders.is_cancelled then 0 else orders.returned_amount_reporting end as returned_revenue,
         case when orders.is_cancelled then 0 else orders.shipping_cost_reporting end as shipping_cost,
@@ -101,8 +107,11 @@ margin_computed as (
         order_channel,
         currency_code,
         fx_rate,
+        refunds_order_id,
+        is_purchase,
         is_cancelled,
         is_returned,
+        is_refund,
         gross_revenue,
         returned_revenue,
         {{ to_money('gross_revenue - returned_revenue') }} as net_revenue,

@@ -2,6 +2,8 @@
     RFM as of the as-of date, over all history or the last
     var('rfm_lookback_days') days. Scores by value rank (ties equal, see
     value_score); segment from the rfm_segment_map seed on (r_score, fm_score).
+    Recency and frequency count purchases only; monetary is net revenue, with
+    refunds (credit notes) subtracted on their own date.
 #}
 {%- set bins = var('rfm_bins') -%}
 
@@ -10,7 +12,7 @@ with
 orders as (
 
     select * from {{ ref('int_orders_enriched') }}
-    where not is_cancelled
+    where is_purchase or is_refund
 
 ),
 
@@ -38,13 +40,14 @@ orders_aggregated_to_customers as (
     select
         orders.customer_id,
         as_of.as_of_date,
-        max(orders.ordered_date) as last_order_date,
-        count(*) as frequency,
+        max(case when orders.is_purchase then orders.ordered_date end) as last_order_date,
+        count(case when orders.is_purchase then 1 end) as frequency,
         {{ to_money('sum(orders.net_revenue)') }} as monetary
     from orders
     cross join as_of
     where orders.ordered_date > as_of.window_start_date or as_of.window_start_date is null
     group by orders.customer_id, as_of.as_of_date
+    having count(case when orders.is_purchase then 1 end) > 0
 
 ),
 

@@ -98,11 +98,17 @@ TABLES: tuple[Table, ...] = (
             _c("customer_id", TEXT, "Customer who placed the order.", required=True),
             _c("ordered_at", TIMESTAMP, "Order time (ISO 8601; offset allowed).", required=True),
             _c("amount", DECIMAL, "Gross order amount in `currency`.", required=True),
-            _c("status", TEXT, "completed (default), cancelled or returned."),
+            _c(
+                "status",
+                TEXT,
+                "completed (default), cancelled, returned, or refund (alias credit_note): "
+                "money paid back, recorded as its own row (see Refunds and credit notes).",
+            ),
             _c("currency", TEXT, "ISO 4217 code; default the reporting currency."),
             _c("returned_amount", DECIMAL, "Amount refunded; default all of it when returned."),
             _c("shipping_cost", DECIMAL, "Shipping cost borne by the seller, in `currency`."),
             _c("channel", TEXT, "web / app / store / sales_rep."),
+            _c("refunds_order_id", TEXT, "For a refund: the order it pays back (optional)."),
         ),
         required=True,
     ),

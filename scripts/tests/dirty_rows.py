@@ -105,8 +105,52 @@ def catalogue() -> list[Dirty]:
         _order(
             "OZ-FUTURE", "future date", REJECTED, "future_date", ordered_at="2099-06-01T00:00:00Z"
         ),
+        _order("OZ-INFINITY", "infinity", REJECTED, "invalid_timestamp", ordered_at="infinity"),
+        _order("OZ-MINUS-INF", "-infinity", REJECTED, "invalid_timestamp", ordered_at="-infinity"),
+        _order("OZ-EPOCH", "epoch", REJECTED, "date_before_earliest", ordered_at="epoch"),
+        _order(
+            "OZ-YEAR-1", "0001-01-01", REJECTED, "date_before_earliest", ordered_at="0001-01-01"
+        ),
+        _order(
+            "OZ-NEG-YEAR",
+            "negative year",
+            REJECTED,
+            "date_before_earliest",
+            ordered_at="-0044-03-15",
+        ),
+        _order(
+            "OZ-TWO-DIGIT-YEAR",
+            "05.03.24 (year 0024 by %d.%m.%Y)",
+            REJECTED,
+            "date_before_earliest",
+            ordered_at="05.03.24",
+        ),
+        _order(
+            "OZ-BEFORE-1990",
+            "1989-12-31",
+            REJECTED,
+            "date_before_earliest",
+            ordered_at="1989-12-31",
+        ),
         _order("OZ-CURRENCY", "unknown currency", REJECTED, "unknown_currency", currency="XYZ"),
         _order("OZ-STATUS", "unknown status", REJECTED, "invalid_status", status="shipped"),
+        _order(
+            "OZ-ZERO-REFUND",
+            "refund of 0",
+            REJECTED,
+            "non_positive_amount",
+            status="refund",
+            amount="0",
+        ),
+        _order(
+            "OZ-REFUND-RETURNED",
+            "refund with a returned amount",
+            REJECTED,
+            "invalid_returned_amount",
+            status="refund",
+            amount="-20.00",
+            returned_amount="20.00",
+        ),
         _order(
             "OZ-REFUND",
             "refund above amount",
@@ -168,6 +212,30 @@ def catalogue() -> list[Dirty]:
         ),
         _parsed(
             _order("OZ-LOWER-USD", "currency 'usd'", PARSED, currency="usd"), currency_code="USD"
+        ),
+        _parsed(
+            _order(
+                "OZ-CREDIT-NOTE", "credit note of -30", PARSED, status="Credit_Note", amount="-30"
+            ),
+            order_status="refund",
+            gross_amount=Decimal("0.00"),
+            returned_amount=Decimal("30.00"),
+            is_purchase=False,
+            is_refund=True,
+        ),
+        _parsed(
+            _order(
+                "OZ-REFUND-PLUS",
+                "refund of +30 (money paid back)",
+                PARSED,
+                status="refund",
+                amount="30",
+            ),
+            order_status="refund",
+            gross_amount=Decimal("0.00"),
+            returned_amount=Decimal("30.00"),
+            is_purchase=False,
+            is_refund=True,
         ),
         _order(long_id, "100k-character order id", PARSED),
         _order(

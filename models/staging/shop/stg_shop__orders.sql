@@ -16,15 +16,20 @@ renamed as (
         cast(ordered_at as date) as ordered_date,
         order_status,
         currency_code,
-        amount as gross_amount,
+        {# A refund brings in nothing and pays back its amount, whatever its sign. #}
+        case when order_status = 'refund' then 0 else amount end as gross_amount,
         case
+            when order_status = 'refund' then abs(amount)
             when order_status = 'returned' then coalesce(returned_amount, amount)
             else coalesce(returned_amount, 0)
         end as returned_amount,
         shipping_cost,
         order_channel,
+        refunds_order_id,
+        order_status in ('completed', 'returned') as is_purchase,
         order_status = 'cancelled' as is_cancelled,
         order_status = 'returned' as is_returned,
+        order_status = 'refund' as is_refund,
         _source_row
     from orders
 

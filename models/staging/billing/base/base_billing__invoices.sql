@@ -15,6 +15,7 @@ typed as (
         {{ clean_text('order_id') }} as order_id,
         {{ parse_date('issued_date') }} as issued_date,
         {{ parse_date('due_date') }} as due_date,
+        due_date as due_date_text,
         {{ parse_date('paid_date') }} as paid_date,
         {{ clean_text('paid_date') }} as paid_date_text,
         {{ parse_decimal('amount') }} as amount,
@@ -32,8 +33,9 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when invoice_id is null or customer_id is null then 'missing_key'
-            when due_date is null then 'invalid_timestamp'
-            when paid_date is null and paid_date_text is not null then 'invalid_timestamp'
+            when due_date is null then {{ timestamp_null_reason('due_date_text') }}
+            when paid_date is null and paid_date_text is not null
+                then {{ timestamp_null_reason('paid_date_text') }}
             when amount is null then 'invalid_number'
             when amount < 0 then 'non_positive_amount'
         end as quarantine_reason

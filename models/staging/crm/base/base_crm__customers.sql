@@ -25,7 +25,7 @@ typed as (
         lower({{ clean_text('source.email') }}) as email,
         {{ clean_text('source.phone') }} as phone,
         lower({{ clean_text('source.customer_type') }}) as customer_type,
-        {{ parse_date('source.birth_date') }} as birth_date,
+        {{ parse_date('source.birth_date', earliest=var('earliest_birth_date')) }} as birth_date,
         lower({{ clean_text('source.gender') }}) as gender,
         {{ parse_decimal('source.annual_income') }} as annual_income,
         lower({{ clean_text('source.education') }}) as education,

@@ -12,6 +12,7 @@ typed as (
     select
         upper({{ clean_text('currency') }}) as currency_code,
         {{ parse_date('rate_date') }} as rate_date,
+        rate_date as rate_date_text,
         {{ parse_decimal('rate_to_reporting', scale=8) }} as rate_to_reporting,
         _source_row,
         _has_invalid_encoding
@@ -26,7 +27,7 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when currency_code is null then 'missing_key'
-            when rate_date is null then 'invalid_timestamp'
+            when rate_date is null then {{ timestamp_null_reason('rate_date_text') }}
             when rate_to_reporting is null then 'invalid_number'
             when rate_to_reporting <= 0 then 'non_positive_amount'
         end as quarantine_reason

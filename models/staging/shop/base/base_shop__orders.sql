@@ -19,12 +19,14 @@ typed as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ parse_timestamp('ordered_at') }} as ordered_at,
+        ordered_at as ordered_at_text,
         {{ parse_decimal('amount') }} as amount,
-        coalesce(lower({{ clean_text('status') }}), 'completed') as order_status,
+        {{ order_status('status') }} as order_status,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         {{ parse_decimal('returned_amount') }} as returned_amount,
         coalesce({{ parse_decimal('shipping_cost') }}, 0) as shipping_cost,
         lower({{ clean_text('channel') }}) as order_channel,
+        {{ clean_text('refunds_order_id') }} as refunds_order_id,
         {{ clean_text('returned_amount') }} as returned_amount_text,
         _source_row,
         _has_invalid_encoding
@@ -39,10 +41,18 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when order_id is null or customer_id is null then 'missing_key'
-            when ordered_at is null then 'invalid_timestamp'
+            when ordered_at is null then {{ timestamp_null_reason('ordered_at_text') }}
             when amount is null then 'invalid_number'
             when returned_amount is null and returned_amount_text is not null then 'invalid_number'
             when ordered_at > {{ future_date_cutoff() }} then 'future_date'
+            {# A refund's amount may be negative or positive (money paid back);
+                it has no returned_amount of its own. #}
+            when order_status = 'refund'
+                then
+                    case
+                        when amount = 0 then 'non_positive_amount'
+                        when returned_amount_text is not null then 'invalid_returned_amount'
+                    end
             when amount < 0 then 'non_positive_amount'
             when amount = 0 and {{ var('quarantine_zero_amount_orders') }} then 'non_positive_amount'
             when order_status not in ('completed', 'cancelled', 'returned') then 'invalid_status'
@@ -70,6 +80,7 @@ final as (
         rules_applied.returned_amount,
         rules_applied.shipping_cost,
         rules_applied.order_channel,
+        rules_applied.refunds_order_id,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
         {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank

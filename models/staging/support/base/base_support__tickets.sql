@@ -13,6 +13,7 @@ typed as (
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ parse_timestamp('opened_at') }} as opened_at,
+        opened_at as opened_at_text,
         {{ parse_timestamp('closed_at') }} as closed_at,
         {{ clean_text('closed_at') }} as closed_at_text,
         coalesce(lower({{ clean_text('category') }}), 'other') as ticket_category,
@@ -30,8 +31,9 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when ticket_id is null or customer_id is null then 'missing_key'
-            when opened_at is null then 'invalid_timestamp'
-            when closed_at is null and closed_at_text is not null then 'invalid_timestamp'
+            when opened_at is null then {{ timestamp_null_reason('opened_at_text') }}
+            when closed_at is null and closed_at_text is not null
+                then {{ timestamp_null_reason('closed_at_text') }}
             when satisfaction_score not between 1 and 5 then 'out_of_range'
         end as quarantine_reason
     from typed
