@@ -1,6 +1,6 @@
 """Per-customer BG/NBD + Gamma-Gamma predictions from the stored parameters.
 
-Reads the fitted row of clv_model_parameters, so the numbers a customer gets
+Reads the fitted row of int_clv_model_parameters, so the numbers a customer gets
 are exactly those an auditor sees there. Maths in segments.clv_model.
 """
 
@@ -20,5 +20,5 @@ def clv_config(dbt):
 def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_clv_inputs").df()
-    parameters = dbt.ref("clv_model_parameters").df().iloc[0]
+    parameters = dbt.ref("int_clv_model_parameters").df().iloc[0]
     return predict(inputs, parameters, clv_config(dbt))

@@ -12,6 +12,10 @@ BG/NBD and Gamma-Gamma parameters (stored as `clv_model_parameters`);
   purchase predictions stay.
 
 Nothing is guessed: a null prediction with its reason beats a made-up number.
+A customer whose inputs break the models' definitions (a non-finite value,
+recency after T, ...) cannot stop the fit for everyone: it is left out of both
+fits and gets null predictions, and `excluded_customers` / `excluded_reason`
+say how many and why.
 """
 
 from __future__ import annotations
@@ -59,21 +63,58 @@ def _status(error: Exception | None) -> str:
     return "fitted" if error is None else f"not fitted: {error}"
 
 
+def outside_model(inputs: pd.DataFrame) -> np.ndarray:
+    """Per row, the first BG/NBD / Gamma-Gamma definition its inputs break, else None."""
+    x, t_x, t_cal, m = (
+        inputs[column].to_numpy(dtype=float)
+        for column in ("frequency", "recency", "t", "repeat_average_value")
+    )
+    finite = np.isfinite(x) & np.isfinite(t_x) & np.isfinite(t_cal) & np.isfinite(m)
+    rules = (
+        (~finite, "a non-finite input"),
+        ((x < 0) | (x != np.round(x)), "frequency not a whole number >= 0"),
+        ((t_x < 0) | (t_cal < 0), "a negative recency or t"),
+        (t_x > t_cal, "recency after t"),
+        ((x == 0) & (t_x != 0), "recency without a repeat purchase"),
+    )
+    reasons = np.full(len(x), None, dtype=object)
+    for mask, reason in reversed(rules):  # the first rule broken wins
+        reasons[mask] = reason
+    return reasons
+
+
+def _excluded_reason(inputs: pd.DataFrame, reasons: np.ndarray) -> str | None:
+    """'2 customer(s) left out of both fits: a non-finite input (1, first C9), ...'."""
+    out = ~pd.isna(reasons)
+    if not out.any():
+        return None
+    left_out = pd.DataFrame({"reason": reasons[out], "customer_id": inputs["customer_id"][out]})
+    parts = [
+        f"{reason} ({len(rows)}, first {rows['customer_id'].iloc[0]})"
+        for reason, rows in left_out.groupby("reason", sort=False)
+    ]
+    return f"{int(out.sum())} customer(s) left out of both fits: " + "; ".join(parts)
+
+
 def fit_parameters(
     inputs: pd.DataFrame, as_of_date: date | None, config: ClvConfig
 ) -> pd.DataFrame:
     """One row: the fitted parameters, log-likelihoods, sizes and fit status."""
     nan = float("nan")
+    reasons = outside_model(inputs)
+    usable = inputs[pd.isna(reasons)]
     row: dict[str, object] = {
         "as_of_date": as_of_date,
         "time_unit_days": config.time_unit_days,
         "horizon_periods": config.horizon_periods,
         "annual_discount_rate": config.annual_discount_rate,
         "customers": len(inputs),
+        "excluded_customers": len(inputs) - len(usable),
+        "excluded_reason": _excluded_reason(inputs, reasons),
     }
     bgnbd_error: Exception | None = None
     try:
-        bgnbd = clv.fit_bgnbd(inputs["frequency"], inputs["recency"], inputs["t"])
+        bgnbd = clv.fit_bgnbd(usable["frequency"], usable["recency"], usable["t"])
         row |= {f"bgnbd_{k}": getattr(bgnbd, k) for k in ("r", "alpha", "a", "b")}
         row |= {"bgnbd_log_likelihood": bgnbd.log_likelihood, "bgnbd_customers": bgnbd.n_customers}
     except clv.ClvFitError as error:
@@ -82,7 +123,7 @@ def fit_parameters(
         row["bgnbd_customers"] = 0
     gamma_error: Exception | None = None
     try:
-        gamma = clv.fit_gamma_gamma(inputs["frequency"], inputs["repeat_average_value"])
+        gamma = clv.fit_gamma_gamma(usable["frequency"], usable["repeat_average_value"])
         row |= {f"gamma_gamma_{k}": getattr(gamma, k) for k in ("p", "q", "gamma")}
         row |= {
             "gamma_gamma_log_likelihood": gamma.log_likelihood,
@@ -133,10 +174,11 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
     for column in PREDICTION_COLUMNS:
         out[column] = np.full(size, np.nan)
     bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)
-    if bgnbd is None or size == 0:
+    inside = pd.isna(outside_model(out))  # customers left out of the fits get nulls
+    if bgnbd is None or not inside.any():
         return out
     x, t_x, t_cal, m = (
-        out[column].to_numpy(dtype=float)
+        out[column].to_numpy(dtype=float)[inside]
         for column in ("frequency", "recency", "t", "repeat_average_value")
     )
     purchases = clv.predict_purchases(
@@ -150,10 +192,12 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
             config.annual_discount_rate, 1.0, config.time_unit_days
         ),
     )
-    out["expected_purchases"] = purchases.expected_purchases
-    out["probability_alive"] = purchases.probability_alive
+    out.loc[inside, "expected_purchases"] = purchases.expected_purchases
+    out.loc[inside, "probability_alive"] = purchases.probability_alive
     if gamma is not None:
         value = clv.expected_average_value(gamma, x, m)
-        out["expected_average_value"] = value
-        out["predicted_clv"] = config.profit_margin * value * purchases.discounted_purchases
+        out.loc[inside, "expected_average_value"] = value
+        out.loc[inside, "predicted_clv"] = (
+            config.profit_margin * value * purchases.discounted_purchases
+        )
     return out

@@ -115,8 +115,8 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
         "model.p.stg": model("stg", "view", "seed.p.map"),
         "model.p.int_clv_inputs": model("int_clv_inputs", "table", "model.p.stg"),
         "model.p.int_as_of_date": model("int_as_of_date", "ephemeral"),
-        "model.p.clv_model_parameters": model(
-            "clv_model_parameters",
+        "model.p.int_clv_model_parameters": model(
+            "int_clv_model_parameters",
             "table",
             "model.p.int_clv_inputs",
             "model.p.int_as_of_date",
@@ -134,7 +134,7 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
         "map",
         "stg",
         "int_clv_inputs",
-        "clv_model_parameters",
+        "int_clv_model_parameters",
     ]
     # AND the SQL is what dbt ran when it ran it, else what it compiled
     assert (by_name["stg"]["kind"], by_name["stg"]["sql"]) == ("view", "select 2")
@@ -144,11 +144,11 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
     assert by_name["map"]["path"] == str(tmp_path / "seeds" / "map.csv")
     assert by_name["map"]["types"] == {"code": "VARCHAR"}
     # AND the Python model knows its inputs' relations and its clv config
-    assert by_name["clv_model_parameters"]["refs"] == {
+    assert by_name["int_clv_model_parameters"]["refs"] == {
         "int_clv_inputs": '"bench"."marts"."int_clv_inputs"',
         "int_as_of_date": '"bench"."marts"."int_as_of_date"',
     }
-    assert by_name["clv_model_parameters"]["config"] == {"clv_time_unit_days": 7}
+    assert by_name["int_clv_model_parameters"]["config"] == {"clv_time_unit_days": 7}
 
 
 def test_execute_step_creates_seeds_views_and_tables(tmp_path: Path) -> None:

@@ -119,3 +119,37 @@ def test_config_reads_var_text_and_refuses_missing_values() -> None:
     # a value dbt did not pass is an error, never a silent default
     with pytest.raises(SegmentsError, match="CLV config values missing: profit_margin"):
         ClvConfig.from_config(time_unit_days="1", horizon_periods="2", annual_discount_rate="0")
+
+
+def test_customers_outside_the_model_are_left_out_not_fatal(cdnow_inputs: pd.DataFrame) -> None:
+    # GIVEN the CDNOW sample plus three customers whose inputs break the models'
+    # definitions (an infinite age, a last purchase after the as-of date, a
+    # non-finite spend)
+    bad = pd.DataFrame(
+        {
+            "customer_id": ["x-inf", "x-late", "x-nan"],
+            "frequency": [1.0, 2.0, 3.0],
+            "recency": [1.0, 90.0, 5.0],
+            "t": [np.inf, 30.0, 40.0],
+            "repeat_average_value": [10.0, 10.0, np.nan],
+        }
+    )
+    inputs = pd.concat([cdnow_inputs, bad], ignore_index=True)
+    # WHEN the parameters are fitted and predictions made
+    row = fit_parameters(inputs, date(1997, 9, 30), CONFIG).iloc[0]
+    out = predict(inputs, row, CONFIG)
+    # THEN the fit is exactly the one without them, and says what it left out
+    clean = fit_parameters(cdnow_inputs, date(1997, 9, 30), CONFIG).iloc[0]
+    assert row["bgnbd_status"] == row["gamma_gamma_status"] == "fitted"
+    for name in ("bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "gamma_gamma_p"):
+        assert row[name] == clean[name], name
+    assert (row["customers"], row["excluded_customers"]) == (2360, 3)
+    assert row["excluded_reason"] == (
+        "3 customer(s) left out of both fits: a non-finite input (2, first x-inf); "
+        "recency after t (1, first x-late)"
+    )
+    assert pd.isna(clean["excluded_reason"]) and clean["excluded_customers"] == 0
+    # AND they get null predictions while everyone else gets theirs
+    predicted = out.set_index("customer_id")["expected_purchases"]
+    assert predicted[["x-inf", "x-late", "x-nan"]].isna().all()
+    assert predicted.drop(["x-inf", "x-late", "x-nan"]).notna().all()

@@ -14,8 +14,8 @@ from segments.errors import SegmentsError
 # Tables whose row counts must agree between the dbt build and the direct run.
 COMPARED_SCHEMAS = ("marts", "audit")
 PYTHON_MODEL_INPUTS = {
-    "clv_model_parameters": ("int_clv_inputs", "int_as_of_date"),
-    "int_clv_predictions": ("int_clv_inputs", "clv_model_parameters"),
+    "int_clv_model_parameters": ("int_clv_inputs", "int_as_of_date"),
+    "int_clv_predictions": ("int_clv_inputs", "int_clv_model_parameters"),
 }
 # run_results.json unique_id prefix -> the kind it is reported under.
 RUN_RESULT_KINDS = {

@@ -1,6 +1,6 @@
 """The CLV fit and predictions timed on a built warehouse, with the functions its models call.
 
-`clv_model_parameters` and `int_clv_predictions` are dbt Python models: their
+`int_clv_model_parameters` and `int_clv_predictions` are dbt Python models: their
 execution_time includes moving a million rows between DuckDB and pandas. This
 times the two fits alone (`fit_parameters`) and the predictions alone
 (`predict`) on the same inputs (`int_clv_inputs`), in a process of their own,
@@ -28,11 +28,11 @@ PARAMETERS = {
 
 
 def clv_config(manifest: Mapping[str, Any]) -> dict[str, Any]:
-    """The clv_* config of the clv_model_parameters model, as dbt handed it over."""
+    """The clv_* config of the int_clv_model_parameters model, as dbt handed it over."""
     for node in manifest["nodes"].values():
-        if node.get("name") == "clv_model_parameters":
+        if node.get("name") == "int_clv_model_parameters":
             return {k: v for k, v in node["config"].items() if k.startswith("clv_")}
-    raise KeyError("the manifest has no clv_model_parameters model")
+    raise KeyError("the manifest has no int_clv_model_parameters model")
 
 
 def relation(manifest: Mapping[str, Any], name: str) -> str:

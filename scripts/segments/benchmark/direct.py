@@ -34,12 +34,12 @@ def _run_python_model(con: duckdb.DuckDBPyConnection, step: Mapping[str, Any]) -
         profit_margin=settings.get("clv_profit_margin"),
     )
     inputs = con.sql(f"select * from {refs['int_clv_inputs']}").df()
-    if step["name"] == "clv_model_parameters":
+    if step["name"] == "int_clv_model_parameters":
         as_of = con.sql(f"select * from {refs['int_as_of_date']}").df()["as_of_date"].iloc[0]
         as_of = None if pd.isna(as_of) else pd.Timestamp(as_of).date()
         frame = fit_parameters(inputs, as_of, config)
     else:
-        parameters = con.sql(f"select * from {refs['clv_model_parameters']}").df().iloc[0]
+        parameters = con.sql(f"select * from {refs['int_clv_model_parameters']}").df().iloc[0]
         frame = predict(inputs, parameters, config)
     con.register("benchmark_model_frame", frame)
     try:
