@@ -6,6 +6,8 @@
     raw values come from the raw rows, looked up by row number, once per
     raw table.
 #}
+{#- Tables whose base_ model also repairs rows (keeps them with a value nulled). -#}
+{%- set repaired_tables = ['customers', 'orders', 'products', 'leads'] -%}
 {%- set cross_table_checked = {
     'orders': 'int_orders_checked',
     'order_items': 'int_order_items_checked',
@@ -20,7 +22,7 @@ with
 {{ table_name }}_rejected as (
 
     {{ row_level_rejects(
-        base_model, key_columns, repair_column='repair_reason' if table_name == 'customers' else none
+        base_model, key_columns, repair_column='repair_reason' if table_name in repaired_tables else none
     ) }}
     {%- if table_name in cross_table_checked %}
     union all

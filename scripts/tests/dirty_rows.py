@@ -135,6 +135,27 @@ def catalogue() -> list[Dirty]:
         _order("OZ-CURRENCY", "unknown currency", REJECTED, "unknown_currency", currency="XYZ"),
         _order("OZ-STATUS", "unknown status", REJECTED, "invalid_status", status="shipped"),
         _order(
+            "OZ-SHIP-WORDS",
+            "shipping cost 'abc'",
+            REPAIRED,
+            "invalid_optional_number",
+            shipping_cost="abc",
+        ),
+        _order(
+            "OZ-SHIP-COMMA",
+            "shipping cost '12,50'",
+            REPAIRED,
+            "invalid_optional_number",
+            shipping_cost="12,50",
+        ),
+        _order(
+            "OZ-SHIP-NEGATIVE",
+            "shipping cost -50",
+            REPAIRED,
+            "invalid_optional_number",
+            shipping_cost="-50",
+        ),
+        _order(
             "OZ-ZERO-REFUND",
             "refund of 0",
             REJECTED,
@@ -257,6 +278,12 @@ def catalogue() -> list[Dirty]:
         _customer("CZ0000005", "two @", REPAIRED, "invalid_email", email="two@@example.com"),
         _customer("CZ0000006", "space", REPAIRED, "invalid_email", email="spaces in@example.com"),
         _customer("CZ0000009", "unknown country", REPAIRED, "unknown_country", country="Atlantis"),
+        _customer(
+            "CZ0000010", "income 'lots'", REPAIRED, "invalid_optional_number", annual_income="lots"
+        ),
+        _customer(
+            "CZ0000011", "company size -3", REPAIRED, "invalid_optional_number", company_size="-3"
+        ),
         _customer("", "blank customer id", REJECTED, "missing_key"),
         _customer("  ", "whitespace customer id", REJECTED, "missing_key"),
         _customer("CZ0000007", "duplicate id, version A", MERGED, city="Bergen"),

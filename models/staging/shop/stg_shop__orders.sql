@@ -23,7 +23,7 @@ renamed as (
             when order_status = 'returned' then coalesce(returned_amount, amount)
             else coalesce(returned_amount, 0)
         end as returned_amount,
-        shipping_cost,
+        coalesce(shipping_cost, 0) as shipping_cost,
         order_channel,
         refunds_order_id,
         order_status in ('completed', 'returned') as is_purchase,

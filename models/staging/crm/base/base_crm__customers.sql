@@ -28,10 +28,12 @@ typed as (
         {{ parse_date('source.birth_date', earliest=var('earliest_birth_date')) }} as birth_date,
         lower({{ clean_text('source.gender') }}) as gender,
         {{ parse_decimal('source.annual_income') }} as annual_income,
+        {{ clean_text('source.annual_income') }} is not null as has_annual_income,
         lower({{ clean_text('source.education') }}) as education,
         lower({{ clean_text('source.occupation') }}) as occupation,
         lower({{ clean_text('source.industry') }}) as industry,
         {{ parse_integer('source.company_size') }} as company_size,
+        {{ clean_text('source.company_size') }} is not null as has_company_size,
         {{ clean_text('source.country') }} as country_text,
         country_aliases.country_code,
         {{ clean_text('source.city') }} as city,
@@ -66,6 +68,10 @@ rules_applied as {{ materialized_cte() }} (
         case
             when email is not null and not {{ is_valid_email('email') }} then 'invalid_email'
             when country_text is not null and country_code is null then 'unknown_country'
+            when
+                {{ is_unusable_number('has_annual_income', 'annual_income') }}
+                or {{ is_unusable_number('has_company_size', 'company_size') }}
+                then 'invalid_optional_number'
         end as repair_reason
     from typed
 
@@ -87,11 +93,11 @@ final as (
         rules_applied.customer_type,
         rules_applied.birth_date,
         rules_applied.gender,
-        rules_applied.annual_income,
+        case when rules_applied.annual_income >= 0 then rules_applied.annual_income end as annual_income,
         rules_applied.education,
         rules_applied.occupation,
         rules_applied.industry,
-        rules_applied.company_size,
+        case when rules_applied.company_size >= 0 then rules_applied.company_size end as company_size,
         rules_applied.country_code,
         rules_applied.city,
         rules_applied.signup_at,

@@ -22,13 +22,17 @@ typed as (
         country_aliases.country_code,
         lower({{ clean_text('source.industry') }}) as industry,
         {{ parse_integer('source.company_size') }} as company_size,
+        {{ clean_text('source.company_size') }} is not null as has_company_size,
         {{ parse_decimal('source.annual_revenue') }} as annual_revenue,
+        {{ clean_text('source.annual_revenue') }} is not null as has_annual_revenue,
         lower({{ clean_text('source.lead_source') }}) as lead_source,
         coalesce(lower({{ clean_text('source.stage') }}), 'new') as lead_stage,
         {{ parse_timestamp('source.created_at') }} as created_at,
         {{ parse_timestamp('source.last_activity_at') }} as last_activity_at,
-        coalesce({{ parse_integer('source.email_opens') }}, 0) as email_opens,
-        coalesce({{ parse_integer('source.site_visits') }}, 0) as site_visits,
+        {{ parse_integer('source.email_opens') }} as email_opens,
+        {{ clean_text('source.email_opens') }} is not null as has_email_opens,
+        {{ parse_integer('source.site_visits') }} as site_visits,
+        {{ clean_text('source.site_visits') }} is not null as has_site_visits,
         coalesce({{ parse_boolean('source.demo_requested') }}, false) as has_requested_demo,
         coalesce({{ parse_boolean('source.budget_confirmed') }}, false) as has_confirmed_budget,
         {{ clean_text('source.converted_customer_id') }} as converted_customer_id,
@@ -50,7 +54,15 @@ rules_applied as {{ materialized_cte() }} (
             when lead_stage not in (
                 'new', 'contacted', 'qualified', 'proposal', 'negotiation', 'won', 'lost'
             ) then 'invalid_status'
-        end as quarantine_reason
+        end as quarantine_reason,
+        case
+            when
+                {{ is_unusable_number('has_company_size', 'company_size') }}
+                or {{ is_unusable_number('has_annual_revenue', 'annual_revenue') }}
+                or {{ is_unusable_number('has_email_opens', 'email_opens') }}
+                or {{ is_unusable_number('has_site_visits', 'site_visits') }}
+                then 'invalid_optional_number'
+        end as repair_reason
     from typed
 
 ),
@@ -69,19 +81,20 @@ final as (
         rules_applied.company_name,
         rules_applied.country_code,
         rules_applied.industry,
-        rules_applied.company_size,
-        rules_applied.annual_revenue,
+        case when rules_applied.company_size >= 0 then rules_applied.company_size end as company_size,
+        case when rules_applied.annual_revenue >= 0 then rules_applied.annual_revenue end as annual_revenue,
         rules_applied.lead_source,
         rules_applied.lead_stage,
         rules_applied.created_at,
         rules_applied.last_activity_at,
-        rules_applied.email_opens,
-        rules_applied.site_visits,
+        case when rules_applied.email_opens >= 0 then rules_applied.email_opens else 0 end as email_opens,
+        case when rules_applied.site_visits >= 0 then rules_applied.site_visits else 0 end as site_visits,
         rules_applied.has_requested_demo,
         rules_applied.has_confirmed_budget,
         rules_applied.converted_customer_id,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
+        rules_applied.repair_reason,
         {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
     left join duplicates_ranked

@@ -24,7 +24,8 @@ typed as (
         {{ order_status('status') }} as order_status,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         {{ parse_decimal('returned_amount') }} as returned_amount,
-        coalesce({{ parse_decimal('shipping_cost') }}, 0) as shipping_cost,
+        {{ parse_decimal('shipping_cost') }} as shipping_cost,
+        {{ clean_text('shipping_cost') }} is not null as has_shipping_cost,
         lower({{ clean_text('channel') }}) as order_channel,
         {{ clean_text('refunds_order_id') }} as refunds_order_id,
         {{ clean_text('returned_amount') }} as returned_amount_text,
@@ -57,7 +58,10 @@ rules_applied as {{ materialized_cte() }} (
             when amount = 0 and {{ var('quarantine_zero_amount_orders') }} then 'non_positive_amount'
             when order_status not in ('completed', 'cancelled', 'returned') then 'invalid_status'
             when returned_amount < 0 or returned_amount > amount then 'invalid_returned_amount'
-        end as quarantine_reason
+        end as quarantine_reason,
+        case
+            when {{ is_unusable_number('has_shipping_cost', 'shipping_cost') }} then 'invalid_optional_number'
+        end as repair_reason
     from typed
 
 ),
@@ -78,11 +82,12 @@ final as (
         rules_applied.order_status,
         rules_applied.currency_code,
         rules_applied.returned_amount,
-        rules_applied.shipping_cost,
+        case when rules_applied.shipping_cost >= 0 then rules_applied.shipping_cost end as shipping_cost,
         rules_applied.order_channel,
         rules_applied.refunds_order_id,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
+        rules_applied.repair_reason,
         {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
     left join duplicates_ranked

@@ -14,7 +14,9 @@ typed as (
         {{ clean_text('product_name') }} as product_name,
         lower({{ clean_text('category') }}) as category,
         {{ parse_decimal('list_price') }} as list_price,
+        {{ clean_text('list_price') }} is not null as has_list_price,
         {{ parse_decimal('unit_cost') }} as unit_cost,
+        {{ clean_text('unit_cost') }} is not null as has_unit_cost,
         _source_row,
         _has_invalid_encoding
     from source
@@ -29,7 +31,13 @@ rules_applied as {{ materialized_cte() }} (
             when _has_invalid_encoding then 'invalid_encoding'
             when product_id is null then 'missing_key'
             when list_price < 0 or unit_cost < 0 then 'negative_price'
-        end as quarantine_reason
+        end as quarantine_reason,
+        case
+            when
+                {{ is_unusable_number('has_list_price', 'list_price') }}
+                or {{ is_unusable_number('has_unit_cost', 'unit_cost') }}
+                then 'invalid_optional_number'
+        end as repair_reason
     from typed
 
 ),
@@ -50,6 +58,7 @@ final as (
         rules_applied.unit_cost,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
+        rules_applied.repair_reason,
         {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
     left join duplicates_ranked
