@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from segments import landing, load, project
+from segments import landing, load, project, quality
 from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError, WarehouseLockedError
 
@@ -73,6 +73,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "or of its rows hold bytes that are not UTF-8"
         ),
     )
+    parser.add_argument(
+        "--max-quarantine-share",
+        type=float,
+        default=quality.DEFAULT_MAX_QUARANTINE_SHARE,
+        help="warn when a raw table loses more than this share of its rows to the quarantine",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 5, warehouse unchanged) instead of warning about --max-quarantine-share",
+    )
     parser.set_defaults(func=run)
 
 
@@ -99,8 +110,12 @@ def run(args: argparse.Namespace) -> int:
         args.select,
         args.max_bad_share,
         threads=args.threads,
+        max_quarantine_share=args.max_quarantine_share,
+        strict=args.strict,
     )
     print_summary(warehouse, summary)
+    print()
+    print("\n".join(quality.report(summary["quality"], args.max_quarantine_share)))
     return 0
 
 
@@ -125,6 +140,11 @@ def parse_vars(text: str | None) -> dict[str, Any]:
         raise SegmentsError(f"--vars is not valid YAML: {error}") from error
     if not isinstance(parsed, dict):
         raise SegmentsError(f"--vars must be a mapping like '{{rfm_bins: 4}}', got {text!r}")
+    known = project.project_vars()
+    for key in parsed:
+        project.check_key(str(key), known, "--vars: unknown var")
+    if isinstance(parsed.get("raw_columns"), dict):
+        project.check_mapping(parsed["raw_columns"], "--vars raw_columns")
     return parsed
 
 
@@ -164,6 +184,8 @@ def build(
     select: list[str] | None = None,
     max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE,
     threads: int | None = None,
+    max_quarantine_share: float = quality.DEFAULT_MAX_QUARANTINE_SHARE,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """Load and build on a copy of the warehouse; swap it in only on success.
 
@@ -210,7 +232,10 @@ def build(
             if select:
                 args += ["--select", *select]
             results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
-            summary = {"results": results, "tables": table_rows(work_copy)}
+            tables = quality.summarise(work_copy)
+            if strict:
+                quality.check_strict(tables, max_quarantine_share)
+            summary = {"results": results, "tables": table_rows(work_copy), "quality": tables}
             os.replace(work_copy, warehouse)
         except BaseException:
             if landed is not None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from segments import raw_schema
 from segments.errors import SegmentsError
 
 DEFAULT_WAREHOUSE = "warehouse.duckdb"
 TARGET_DEFAULT_PATHS = {"dev": DEFAULT_WAREHOUSE, "ci": "target/ci.duckdb"}
+# An unknown-key error lists the valid keys when there are at most this many.
+MAX_LISTED = 20
 
 
 def project_dir() -> Path:
@@ -48,6 +53,7 @@ def column_mapping(mapping_file: Path | None = None) -> dict[str, dict[str, str]
     mapping: dict[str, dict[str, str]] = {
         table: dict(columns) for table, columns in (project_vars().get("raw_columns") or {}).items()
     }
+    check_mapping(mapping, "var raw_columns in dbt_project.yml")
     if mapping_file is None:
         return mapping
     try:
@@ -63,4 +69,25 @@ def column_mapping(mapping_file: Path | None = None) -> dict[str, dict[str, str]
         )
     for table, columns in overrides.items():
         mapping.setdefault(str(table), {}).update({str(k): str(v) for k, v in columns.items()})
+    check_mapping(mapping, str(mapping_file))
     return mapping
+
+
+def check_mapping(mapping: dict[str, dict[str, str]], where: str) -> None:
+    """Every table and project column of a mapping exists, or an error naming the closest."""
+    for table, columns in mapping.items():
+        check_key(table, raw_schema.TABLES_BY_NAME, f"{where}: unknown raw table")
+        known = raw_schema.table(table).column_names
+        for column in columns:
+            check_key(column, known, f"{where}: {table} has no column")
+
+
+def check_key(key: str, valid: Iterable[str], problem: str) -> None:
+    """Raise `problem 'key'` with the closest valid key when `key` is not one of them."""
+    valid = list(valid)
+    if key in valid:
+        return
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    listed = f" (valid: {', '.join(sorted(valid))})" if len(valid) <= MAX_LISTED else ""
+    raise SegmentsError(f"{problem} '{key}'{hint}{listed}")

@@ -79,6 +79,11 @@ def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> DirtyBuild:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The reliability suite's one-line account, when any of its tests ran."""
-    if TALLY.rows_injected or TALLY.files_rejected or TALLY.faults_survived:
+    if (
+        TALLY.rows_injected
+        or TALLY.files_rejected
+        or TALLY.settings_refused
+        or TALLY.faults_survived
+    ):
         terminalreporter.write_sep("=", "reliability summary")
         terminalreporter.write_line(TALLY.line())

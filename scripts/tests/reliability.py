@@ -43,6 +43,7 @@ class Tally:
 
     fates: Counter[str] = field(default_factory=Counter)
     files_rejected: int = 0
+    settings_refused: int = 0
     faults_survived: int = 0
 
     @property
@@ -58,7 +59,7 @@ class Tally:
             f"{self.fates[REJECTED]} quarantined, {self.fates[REPAIRED]} repaired, "
             f"{self.fates[PARSED]} parsed correctly, {self.fates[MERGED]} merged as duplicates, "
             f"{self.fates[LOST]} lost; {self.files_rejected} bad files rejected; "
-            f"{self.faults_survived} faults survived"
+            f"{self.settings_refused} bad settings refused; {self.faults_survived} faults survived"
         )
 
 
