@@ -11,7 +11,14 @@ import pytest
 
 from segments import cli
 from tests.conftest import DemoWarehouse, write
-from tests.reliability import SMALL_ORDERS, TALLY, content_digest, copy_warehouse, file_sha256
+from tests.reliability import (
+    SMALL_ORDERS,
+    TALLY,
+    content_digest,
+    copy_warehouse,
+    file_sha256,
+    query,
+)
 
 # Orders in euros with no fx_rates file: two of three cannot be converted.
 EURO_ORDERS = SMALL_ORDERS.replace("USD\nF2", "EUR\nF2").replace("returned,USD", "returned,EUR")
@@ -98,3 +105,37 @@ def test_a_mass_quarantine_warns_after_the_build_and_strict_refuses_it(
     assert "WARNING: shop.orders lost 67% of its rows (mostly unknown_currency)" in out
     assert content_digest(warehouse) != digest
     TALLY.settings_refused += 1
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # before any order: no order counts, so no buyer and empty marts
+        pytest.param("2000-01-01", (0, 0, 0, 0), id="before-the-data"),
+        # twenty years after the last order: every buyer is there with no revenue
+        # in the scoring window, class C, not a key account
+        pytest.param("2044-06-30", (3, 2, 0, 0), id="long-after-the-data"),
+    ],
+)
+def test_an_as_of_date_outside_the_data_builds_empty_or_zero_revenue_marts(
+    as_of: str,
+    expected: tuple[int, int, int, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN three orders of two customers in 2024
+    write(tmp_path / "raw" / "orders.csv", SMALL_ORDERS)
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("DUCKDB_PATH", str(warehouse))
+    # WHEN built as of a date far from them THEN the build succeeds
+    assert build(tmp_path / "raw", "--as-of", as_of) == 0
+    # AND the marts are empty, or hold the buyers with no window revenue
+    (found,) = query(
+        warehouse,
+        "select (select count(*) from marts.orders), "
+        "count(*) filter (where has_purchased), "
+        "count(*) filter (where window_revenue > 0 or abc_class <> 'C'), "
+        "count(*) filter (where is_key_account) from marts.customer_segments",
+    )
+    assert found == expected
+    TALLY.faults_survived += 1
