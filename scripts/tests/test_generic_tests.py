@@ -1,6 +1,7 @@
 """The project's generic data tests return exactly the rows that break their rule:
 tier_coverage (one accepted tier per customer of the population, none outside
-it, one row per key) and primary_key (unique, never null; composite keys too)."""
+it, one row per key), primary_key (unique, never null; composite keys too) and
+share_within_tolerance (the share expected is at most the eligible rows')."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple]]:
         "('o1', 1), ('o1', 2), ('o2', 1), ('o2', 1), ('o3', null), (null, 1)"
         ") as t(order_id, line_number)"
     )
+    # and 200 accounts: 10 key accounts, 150 with revenue
+    con.execute(
+        "create table accounts as select i <= 10 as is_key, i <= 150 as has_revenue "
+        "from range(1, 201) as t(i)"
+    )
     # WHEN the generic tests run on them
     calls = [
         "customer_segments.test_tier_coverage('segments', 'tier', ['A', 'B', \"it's\"], "
@@ -38,6 +44,12 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple]]:
         "customer_segments.test_primary_key('lines', 'order_id')",
         "customer_segments.default__test_primary_key('lines', none, ['order_id', 'line_number'])",
         "customer_segments.default__test_primary_key('lines', 'order_id', none)",
+        "customer_segments.test_share_within_tolerance('accounts', 'is_key', 0.05, "
+        "eligible='has_revenue')",
+        "customer_segments.test_share_within_tolerance('accounts', 'false', 0.05, "
+        "eligible='false')",
+        "customer_segments.test_share_within_tolerance('accounts', 'false', 0.05, "
+        "eligible='has_revenue')",
     ]
     database = tmp_path_factory.mktemp("generic") / "generic.duckdb"
     sql = compile_inline(
@@ -49,6 +61,9 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple]]:
         "column_key",
         "portable_composite_key",
         "portable_column_key",
+        "share_met",
+        "share_of_nobody_eligible",
+        "share_missed",
     ]
     return {
         name: set(con.execute(query).fetchall())
@@ -73,3 +88,13 @@ def test_primary_key_finds_repeats_and_nulls(failures: dict[str, set[tuple]]) ->
     # and the DuckDB version (hash first) finds exactly what the portable one finds
     assert failures["portable_composite_key"] == failures["composite_key"]
     assert failures["portable_column_key"] == failures["column_key"]
+
+
+def test_share_within_tolerance_expects_at_most_the_eligible_share(
+    failures: dict[str, set[tuple]],
+) -> None:
+    # THEN 10 key accounts of 200 meet 5%; none is right when nobody is eligible
+    assert failures["share_met"] == set()
+    assert failures["share_of_nobody_eligible"] == set()
+    # AND none among 150 eligible fails, reporting population, matches and shares
+    assert failures["share_missed"] == {(200, 0, 0.0, 0.05)}
