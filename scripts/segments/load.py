@@ -2,10 +2,11 @@
 
 A file is refused (InputFileError, naming file, column and an example row) when
 it is empty, cannot be read as CSV / Parquet, lacks a required column, or when
-most values of a required typed column cannot be parsed (that is a wrong file
-or a wrong mapping, not a few dirty rows). Individual dirty rows are loaded as
-they are: staging quarantines them with a reason. Columns the project does not
-use are loaded too and named in a note; the models ignore them.
+most values of a required column are blank or (typed columns) unparseable:
+that is a wrong file or a wrong mapping, not a few dirty rows. Individual dirty
+rows are loaded as they are: staging quarantines them with a reason. Columns
+the project does not use are loaded too and named in a note; the models ignore
+them.
 
 Each file is converted once, by DuckDB's parallel CSV reader, into a Parquet
 file of the landing folder (see `segments.landing`), checked there with one
@@ -27,12 +28,15 @@ bytes are wrong cannot be trusted, and `audit.quarantined_rows.raw_values`
 shows them (with U+FFFD) so they can be fixed at the source. When more than
 `max_bad_share` of a file's rows are flagged, the file is refused: it is in
 another encoding (Latin-1, Windows-1252, UTF-16...) and must be converted.
+
+Headers and lines (a column without a name or named like the loader's own,
+old Mac line ends, a row with too many values) are the subject of
+`segments.raw_layout`.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import gzip
 import mmap
 import tempfile
@@ -40,17 +44,15 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import duckdb
 
-from segments import landing, raw_schema
+from segments import landing, raw_layout, raw_schema
 from segments.errors import InputFileError
 from segments.landing import RAW_SCHEMA, Landing
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
 DEFAULT_MAX_BAD_SHARE = 0.5
-OTHER_DELIMITERS = (";", "\t", "|")
 # Read in blocks of this size when checking and converting a file's encoding.
 ENCODING_BLOCK_BYTES = 1 << 24
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -126,42 +128,6 @@ def find_raw_files(raw_dir: Path) -> dict[str, Path]:
     return found
 
 
-def read_csv_header(path: Path) -> list[str]:
-    """The header row, with the problems a person would want named."""
-    try:
-        # Only the first line is decoded here: bad bytes further down are the rows' problem.
-        with _open_binary(path) as handle:
-            first_bytes = handle.readline()
-    except (OSError, EOFError) as error:
-        raise InputFileError(f"{path.name}: cannot be read ({error})") from error
-    try:
-        # utf-8-sig: a byte-order mark (as spreadsheet exports write) is not part of a name.
-        first_line = first_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputFileError(
-            f"{path.name}: header row is not UTF-8 text ({error}); save the file as UTF-8"
-        ) from error
-    if not first_line.strip():
-        raise InputFileError(f"{path.name}: file is empty (no header row)")
-    header = [name.strip() for name in next(csv.reader([first_line]))]
-    if len(header) == 1:
-        other = next((d for d in OTHER_DELIMITERS if d in first_line), None)
-        if other is not None:
-            shown = "tab" if other == "\t" else repr(other)
-            raise InputFileError(
-                f"{path.name}: the header is one column containing {shown}; files must be "
-                f"comma-delimited (found {shown} as the delimiter?)"
-            )
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    if duplicated:
-        raise InputFileError(f"{path.name}: duplicate column names in header: {duplicated}")
-    return header
-
-
-def _open_binary(path: Path) -> BinaryIO:
-    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
-
-
 def _utf8_copy(path: Path, scratch: Path) -> Path:
     """A UTF-8 copy of `path`, each invalid byte sequence replaced by U+FFFD.
 
@@ -170,7 +136,8 @@ def _utf8_copy(path: Path, scratch: Path) -> Path:
     """
     copy = scratch / (path.name.removesuffix(".gz") + ".utf8")
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    with _open_binary(path) as source, copy.open("w", encoding="utf-8", newline="") as target:
+    source = raw_layout.open_binary(path)
+    with source, copy.open("w", encoding="utf-8", newline="") as target:
         while block := source.read(ENCODING_BLOCK_BYTES):
             target.write(decoder.decode(block))
         target.write(decoder.decode(b"", final=True))
@@ -188,25 +155,45 @@ def _invalid_encoding_sql(columns: list[tuple[str, str]]) -> str:
     return " or ".join(checks) or "false"
 
 
-def _source_sql(path: Path, header: list[str] | None) -> str:
-    literal = str(path).replace("'", "''")
-    if header is None:
-        return f"read_parquet('{literal}')"
-    columns = ", ".join(f"'{name.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for name in header)
+def _source_sql(path: Path, names: list[str], csv_file: bool) -> str:
+    """The file's rows under `names` (see raw_layout.landed_names), CSV values as text."""
+    if not csv_file:
+        return f"read_parquet({_literal(path)}) as source_file({', '.join(map(_quote, names))})"
+    columns = ", ".join(f"{_string(name)}: 'VARCHAR'" for name in names)
     return (
-        f"read_csv('{literal}', header = true, auto_detect = false, delim = ',', quote = '\"', "
-        f"escape = '\"', columns = {{{columns}}}, null_padding = false, strict_mode = true)"
+        f"read_csv({_literal(path)}, header = true, auto_detect = false, delim = ',', "
+        f"quote = '\"', escape = '\"', columns = {{{columns}}}, null_padding = false, "
+        "strict_mode = true)"
     )
 
 
 def _resolve_columns(
-    table: raw_schema.Table, path: Path, header: Iterable[str], mapping: dict[str, str]
+    table: raw_schema.Table,
+    path: Path,
+    header: Iterable[str],
+    mapping: dict[str, str],
+    reserved: Iterable[str] = (),
 ) -> dict[str, str]:
-    """Project column -> the file's column, for the columns the file has."""
+    """Project column -> the file's column (as loaded), for the columns the file has.
+
+    `reserved` are the file's columns named like the loader's own, loaded under
+    another name (see raw_layout.landed_names); a project column mapped onto one is an error.
+    """
     by_lower = {name.lower(): name for name in header}
+    reserved_lower = {name.lower() for name in reserved}
     resolved: dict[str, str] = {}
     for column in table.columns:
         wanted = mapping.get(column.name, column.name)
+        if wanted.lower() in reserved_lower:
+            raise InputFileError(
+                f"{path.name}: column '{wanted}' (mapped to {column.name}) has the name of a "
+                "column the loader adds to every row; rename it in the file"
+            )
+        if '"' in wanted and wanted.lower() in by_lower:
+            raise InputFileError(
+                f"{path.name}: column '{wanted}' (mapped to {column.name}) holds a double quote, "
+                "which the models cannot select; rename it in the file"
+            )
         if wanted.lower() in by_lower:
             resolved[column.name] = by_lower[wanted.lower()]
         elif column.required:
@@ -222,6 +209,10 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _check_rows(
     con: duckdb.DuckDBPyConnection,
     landed: str,
@@ -235,13 +226,12 @@ def _check_rows(
 
     Rows holding U+FFFD or NUL in a column the project reads are noted (or the
     file refused when most rows have them); the file is refused when more than
-    `max_bad_share` of a required typed column cannot be parsed.
+    `max_bad_share` of a required column is blank or, for a typed column, blank
+    or unparseable (blank values are as unusable as garbage: counting only the
+    filled ones would let a mostly blank file replace a good warehouse).
     """
-    checked = [
-        (table.column(name), raw_name)
-        for name, raw_name in resolved.items()
-        if table.column(name).required and table.column(name).type in PARSE_CHECKS
-    ]
+    checked = [(table.column(name), raw_name) for name, raw_name in resolved.items()]
+    checked = [(column, raw_name) for column, raw_name in checked if column.required]
     rows = con.execute(f"select count(*) from {landed}").fetchone()[0]
     flagged, examples = 0, []
     if flag != "false":
@@ -252,34 +242,44 @@ def _check_rows(
     # The parse check is a coarse test of the whole column (is it this type at
     # all?): on a big file every k-th row decides it, to the same effect.
     step = max(1, -(-rows // PARSE_CHECK_ROWS))
-    measures = []
+    measures = ["count(*)"]
     for column, raw_name in checked:
         text = f"nullif(trim(cast({_quote(raw_name)} as varchar)), '')"
-        bad = f"{text} is not null and {PARSE_CHECKS[column.type].format(col=text)} is null"
+        bad = "false"
+        if column.type in PARSE_CHECKS:
+            bad = f"{text} is not null and {PARSE_CHECKS[column.type].format(col=text)} is null"
         measures += [
             f"count({text})",
+            f"min(file_row_number + 1) filter (where {text} is null)",
             f"count(*) filter (where {bad})",
             f"arg_min(struct_pack(row := file_row_number + 1, value := {text}), file_row_number)"
             f" filter (where {bad})",
         ]
-    parsed = []
-    if measures:
-        parsed = con.execute(
-            f"select {', '.join(measures)} from {landed} where file_row_number % {step} = 0"
-        ).fetchone()
+    counted, *parsed = con.execute(
+        f"select {', '.join(measures)} from {landed} where file_row_number % {step} = 0"
+    ).fetchone()
     if table.required and rows == 0:
         raise InputFileError(f"{path.name}: has a header but no rows; {table.name} is required")
     if flagged:
         _note_invalid_encoding(path, rows, flagged, examples, max_bad_share)
     for index, (column, raw_name) in enumerate(checked):
-        filled, bad, example = parsed[3 * index : 3 * index + 3]
-        if filled and bad / filled > max_bad_share:
+        filled, blank_row, bad, example = parsed[4 * index : 4 * index + 4]
+        blank = counted - filled
+        if counted and (blank + bad) / counted > max_bad_share:
             which = f"values checked (one row in {step})" if step > 1 else "values"
+            unparseable = f"cannot be parsed as {column.type}"
+            if bad:
+                unparseable += f" (e.g. row {example['row']}: {example['value']!r})"
+            if blank and bad:
+                problem = f"{blank} of {counted} {which} are blank and {bad} {unparseable}"
+            elif bad:
+                problem = f"{bad} of {counted} {which} {unparseable}"
+            else:
+                problem = f"{blank} of {counted} {which} are blank (e.g. row {blank_row})"
             raise InputFileError(
-                f"{path.name}, column '{raw_name}': {bad} of {filled} {which} cannot be parsed "
-                f"as {column.type} (e.g. row {example['row']}: {example['value']!r}). Wrong "
-                f"column, wrong mapping or wrong format? Dirty values in a few rows are "
-                f"quarantined, but more than {max_bad_share:.0%} means the file is not usable."
+                f"{path.name}, column '{raw_name}': {problem}. Wrong column, wrong mapping or "
+                f"wrong format? Blank or dirty values in a few rows are quarantined, but more "
+                f"than {max_bad_share:.0%} means the file is not usable."
             )
     return rows, flagged
 
@@ -302,8 +302,11 @@ def _note_invalid_encoding(
     )
 
 
-def _unreadable(path: Path, table: raw_schema.Table, error: duckdb.Error) -> InputFileError:
-    detail = str(error).strip().splitlines()[0]
+def _unreadable(
+    path: Path, table: raw_schema.Table, error: duckdb.Error, header: list[str] | None = None
+) -> InputFileError:
+    text = str(error)
+    detail = raw_layout.csv_problem(text, header) or text.strip().splitlines()[0]
     return InputFileError(f"{path.name}: cannot be read as {table.name} data: {detail}")
 
 
@@ -320,13 +323,26 @@ def load_table(
     A CSV file that DuckDB reports as not UTF-8 is read through a repaired copy
     (see the module docstring) made in the landing folder and removed after.
     """
-    header = None if path.name.endswith(".parquet") else read_csv_header(path)
+    csv_file = not path.name.endswith(".parquet")
+    if csv_file:
+        header = raw_layout.read_csv_header(path)
+    else:
+        try:
+            header = raw_layout.parquet_header(con, path)
+        except duckdb.Error as error:
+            raise _unreadable(path, table, error) from error
+        raw_layout.check_column_names(path, header)
+    names = raw_layout.landed_names(header)
+    renamed = [(name, safe) for name, safe in zip(header, names, strict=True) if name != safe]
+    reserved = [name for name, _ in renamed if name]
+    resolved = _resolve_columns(table, path, names, mapping, reserved)
+    raw_layout.note_renamed(path, header, names)
     target = landing.path(table.name)
     # The byte search of a CSV file runs beside the conversion, on the core
     # DuckDB's threads leave idle at times (about 1.5 s less for 2 GB of CSV).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        searched = pool.submit(_may_hold_invalid_text, path) if header is not None else None
-        repaired = _convert_or_repair(con, table, path, header, target, landing.folder)
+        searched = pool.submit(_may_hold_invalid_text, path) if csv_file else None
+        repaired = _convert_or_repair(con, table, path, header, names, target, landing.folder)
         needs_flag = searched is None or repaired or searched.result()
     landed = _landed_sql(target)
     types = dict(
@@ -334,14 +350,13 @@ def load_table(
             f"select column_name, column_type from (describe select * from {landed})"
         ).fetchall()
     )
-    types.pop("file_row_number", None)
-    header = header or list(types)
-    resolved = _resolve_columns(table, path, header, mapping)
     used = {name.lower() for name in resolved.values()}
-    ignored = tuple(name for name in header if name.lower() not in used)
-    if ignored:
+    ignored = tuple(name for name in names if name.lower() not in used)
+    # A renamed column had its own note above.
+    noted = tuple(name for name in ignored if name not in {safe for _, safe in renamed})
+    if noted:
         print(
-            f"note: {path.name}: column(s) {', '.join(ignored)} not used by the project "
+            f"note: {path.name}: column(s) {', '.join(noted)} not used by the project "
             f"(loaded into {RAW_SCHEMA}.{table.name}, ignored by the models)"
         )
     flag = "false"
@@ -360,25 +375,27 @@ def _convert_or_repair(
     con: duckdb.DuckDBPyConnection,
     table: raw_schema.Table,
     path: Path,
-    header: list[str] | None,
+    header: list[str],
+    names: list[str],
     target: Path,
     scratch: Path,
 ) -> bool:
     """Convert the file to `target`; True when it had to go through a repaired UTF-8 copy."""
+    csv_file = not path.name.endswith(".parquet")
     try:
-        _convert(con, _source_sql(path, header), target)
+        _convert(con, _source_sql(path, names, csv_file), target)
         return False
     except duckdb.InvalidInputException as error:
-        if header is None or "invalid unicode" not in str(error).lower():
-            raise _unreadable(path, table, error) from error
+        if not csv_file or "invalid unicode" not in str(error).lower():
+            raise _unreadable(path, table, error, header) from error
     except duckdb.Error as error:
-        raise _unreadable(path, table, error) from error
+        raise _unreadable(path, table, error, header) from error
     with tempfile.TemporaryDirectory(prefix=".repair-", dir=scratch) as scratch_dir:
         copy = _utf8_copy(path, Path(scratch_dir))
         try:
-            _convert(con, _source_sql(copy, header), target)
+            _convert(con, _source_sql(copy, names, csv_file), target)
         except duckdb.Error as error:
-            raise _unreadable(path, table, error) from error
+            raise _unreadable(path, table, error, header) from error
     return True
 
 
@@ -415,7 +432,7 @@ def _landed_sql(target: Path) -> str:
 
 
 def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    return _string(str(path))
 
 
 def load_raw(

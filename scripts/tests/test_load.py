@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import load
+from segments import load, raw_layout
 from segments.errors import InputFileError
 from tests.conftest import ORDERS_HEADER, write
 
@@ -142,3 +142,38 @@ def test_big_file_is_checked_on_a_sample_and_still_refused(tmp_path: Path) -> No
     message = str(error.value)
     assert "column 'amount': 83334 of 83334 values checked (one row in 3)" in message
     assert "row 1: 'twelve'" in message
+
+
+@pytest.mark.parametrize(("blank", "words", "refused"), [(30, 15, False), (30, 25, True)])
+def test_blank_and_unparseable_values_count_together_toward_max_bad_share(
+    tmp_path: Path, blank: int, words: int, refused: bool
+) -> None:
+    # GIVEN 100 orders: `blank` without an amount, `words` with a word for one
+    amounts = [""] * blank + ["ten"] * words + ["5.00"] * (100 - blank - words)
+    rows = "".join(f"o{n},c1,2024-01-05,{amount},,\n" for n, amount in enumerate(amounts))
+    write(tmp_path / "raw" / "orders.csv", ORDERS_HEADER + rows)
+    # WHEN loaded (max bad share 50%)
+    if not refused:
+        # THEN 45% unusable is loaded for staging to quarantine
+        assert load_dir(tmp_path / "raw", tmp_path / "w.duckdb")[0].rows == 100
+        return
+    # THEN 55% unusable is refused, both counts named
+    with pytest.raises(InputFileError) as error:
+        load_dir(tmp_path / "raw", tmp_path / "w.duckdb")
+    assert (
+        f"column 'amount': {blank} of 100 values are blank and {words} cannot be parsed as decimal"
+        in str(error.value)
+    )
+
+
+def test_loaded_names_never_take_a_name_the_file_already_has() -> None:
+    # GIVEN a header with a blank name at position 1 and a column already named
+    # unnamed_1, and both _source_row and _source_row_in_file
+    header = ["", "unnamed_1", "_source_row", "_source_row_in_file"]
+    # WHEN named for loading THEN every name is distinct and the file's own names stay
+    assert raw_layout.landed_names(header) == [
+        "unnamed_1_",
+        "unnamed_1",
+        "_source_row_in_file_",
+        "_source_row_in_file",
+    ]
