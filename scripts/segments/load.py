@@ -37,6 +37,7 @@ old Mac line ends, a row with too many values) are the subject of
 from __future__ import annotations
 
 import codecs
+import difflib
 import gzip
 import mmap
 import tempfile
@@ -196,6 +197,16 @@ def _resolve_columns(
             )
         if wanted.lower() in by_lower:
             resolved[column.name] = by_lower[wanted.lower()]
+        elif column.name in mapping:
+            # A mapping names a column the user expects: missing, it is a typo,
+            # not an absent optional column (status: Staus would make every
+            # order completed).
+            close = difflib.get_close_matches(wanted, list(header), n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise InputFileError(
+                f"{path.name}: column '{wanted}' (mapped to {column.name}) is not in the file"
+                f"{hint}; columns found: {', '.join(header)}"
+            )
         elif column.required:
             how = f"mapped to '{wanted}'" if wanted != column.name else "no mapping"
             raise InputFileError(

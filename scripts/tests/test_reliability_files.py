@@ -194,6 +194,12 @@ BAD_FILES: dict[str, Callable[[DemoWarehouse], BadFile]] = {
         "models cannot select; rename it in the file",
         column_map="orders:\n  order_id: 'order \"no\"'\n",
     ),
+    "mapped-onto-a-misspelt-optional-column": lambda demo: BadFile(
+        {"orders.csv": SMALL_ORDERS.replace("status", "Status").encode()},
+        "orders.csv: column 'Staus' (mapped to status) is not in the file (did you mean "
+        "'Status'?); columns found: order_id, customer_id, ordered_at, amount, Status",
+        column_map="orders:\n  status: Staus\n",
+    ),
     "most-amounts-blank-or-words": lambda demo: BadFile(
         {"orders.csv": _orders_with_amounts([""] * 60 + ["ten"] * 18 + ["5.00"] * 22)},
         "orders.csv, column 'amount': 60 of 100 values are blank and 18 cannot be parsed as "
