@@ -8,15 +8,27 @@ folder is removed by the next build of the same warehouse. A lock file stops a
 second build of the same warehouse from starting while one runs (exit code 3);
 builds of other warehouses in the same folder have their own work folders.
 Raw files land in `<warehouse>.raw/` (see `segments.landing`).
+
+DuckDB keeps recent writes in a write-ahead log, `<warehouse>.wal`, that only
+its own file can replay. A build folds it into the file before copying,
+refuses a warehouse another process holds read-write (exit code 3), keeps
+writers out until the swap (their writes would be lost with the old file) and
+never leaves the old file's log beside the new one. Read-only connections (BI
+tools) do not stop a build; they keep the file they opened until they
+reconnect. A full disk or a read-only folder is reported as such (exit code 4).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import fcntl
 import json
 import os
+import re
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,10 +42,18 @@ import yaml
 
 from segments import landing, load, project, quality
 from segments.dbt import parse_project, run_dbt
-from segments.errors import SegmentsError, WarehouseLockedError
+from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
 SUMMARY_SCHEMAS = ("marts", "audit")
 WORK_DIR_NAME = ".warehouse-build"
+WAL_SUFFIX = ".wal"
+COPY_CHUNK_BYTES = 16 * 1024 * 1024
+# DuckDB's words for a lock another process holds on the file, and for a full
+# disk or a folder it may not write in (its errors carry no errno).
+LOCK_HELD = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+DISK_FULL_WORDS = ("No space left on device", "Disk quota exceeded")
+READ_ONLY_WORDS = ("Read-only file system", "Permission denied")
+QUOTED_PATH = re.compile(r'"(/[^"]+)"')
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -194,11 +214,12 @@ def build(
     warehouse no longer reads is removed after the swap, a failed build's own
     version at once.
     """
-    with warehouse_lock(warehouse):
+    with storage_explained(warehouse), warehouse_lock(warehouse):
         work_dir = work_dir_for(warehouse)
         if work_dir.exists():
             print(f"note: removing {work_dir}, left by an interrupted build")
             shutil.rmtree(work_dir, ignore_errors=True)
+        checkpoint_live(warehouse)
         landing.remove_unreferenced(warehouse)
         work_dir.mkdir(parents=True, exist_ok=True)
         # Same file name in a sibling folder: DuckDB names the catalog after the
@@ -209,49 +230,335 @@ def build(
         if dbt_vars:
             options += ["--vars", json.dumps(dbt_vars)]
         try:
-            if warehouse.exists():
-                shutil.copy2(warehouse, work_copy)
-            # dbt parses the project while DuckDB loads the files (it releases
-            # the GIL): the parse costs no time of its own.
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                loading = (
-                    pool.submit(load.load_raw, work_copy, files, mapping, max_bad_share, landed)
-                    if files
-                    else None
+            with writers_kept_out(warehouse) as held, interruptible():
+                if held is not None:
+                    copy_held(held, warehouse, work_copy)
+                started = time.perf_counter()
+                loaded, manifest = load_while_parsing(
+                    work_copy, files, mapping, max_bad_share, landed, options, target
                 )
-                manifest = parse_project(options, database=work_copy, target=target)
-                loaded = loading.result() if loading else []
-            for table in loaded:
-                print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
-            if loaded:
-                print(f"loaded {len(loaded)} raw files in {time.perf_counter() - started:.1f} s")
-            args = ["build", *options]
-            if threads is not None:
-                args += ["--threads", str(threads)]
-            if select:
-                args += ["--select", *select]
-            results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
-            tables = quality.summarise(work_copy)
-            if strict:
-                quality.check_strict(tables, max_quarantine_share)
-            summary = {"results": results, "tables": table_rows(work_copy), "quality": tables}
-            os.replace(work_copy, warehouse)
-        except BaseException:
+                for table in loaded:
+                    print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
+                if loaded:
+                    seconds = time.perf_counter() - started
+                    print(f"loaded {len(loaded)} raw files in {seconds:.1f} s")
+                args = ["build", *options]
+                if threads is not None:
+                    args += ["--threads", str(threads)]
+                if select:
+                    args += ["--select", *select]
+                results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
+                tables = quality.summarise(work_copy)
+                if strict:
+                    quality.check_strict(tables, max_quarantine_share)
+                summary = {"results": results, "tables": table_rows(work_copy), "quality": tables}
+                swap(work_copy, warehouse)
+        except BaseException as error:
             if landed is not None:
                 landed.discard()
+            if interrupted_query(error):
+                raise KeyboardInterrupt from None
             raise
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
             with suppress(OSError):  # only when no other warehouse's build uses it
                 work_dir.parent.rmdir()
-        landing.remove_unreferenced(warehouse)
+        # A writer may hold the new file already; the next build tidies up then.
+        with suppress(duckdb.Error):
+            landing.remove_unreferenced(warehouse)
+        print(
+            f"warehouse replaced: {warehouse} (readers connected before this build "
+            "still see the previous one; reconnect)"
+        )
         return summary
 
 
 def work_dir_for(warehouse: Path) -> Path:
     """The folder a build of `warehouse` works in: one per warehouse file."""
     return warehouse.parent / WORK_DIR_NAME / warehouse.name
+
+
+def load_while_parsing(
+    work_copy: Path,
+    files: dict[str, Path] | None,
+    mapping: dict[str, dict[str, str]],
+    max_bad_share: float,
+    landed: landing.Landing | None,
+    options: list[str],
+    target: str,
+) -> tuple[list[load.LoadedTable], Any]:
+    """Load the raw files into the work copy while dbt parses the project: (loaded, manifest).
+
+    Parsing needs no warehouse and DuckDB releases the GIL, so the parse costs
+    no time of its own. The loading runs in this (the main) thread: DuckDB sees
+    a Ctrl-C only there, and stops its query (see `interruptible`); the parse,
+    a few seconds, is waited for.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parsing = pool.submit(parse_project, options, database=work_copy, target=target)
+        loaded = load.load_raw(work_copy, files, mapping, max_bad_share, landed) if files else []
+        return loaded, parsing.result()
+
+
+def wal_for(database: Path) -> Path:
+    """DuckDB's write-ahead log of `database`: `<file>.wal` beside it."""
+    return database.with_name(database.name + WAL_SUFFIX)
+
+
+def checkpoint_live(warehouse: Path) -> None:
+    """Fold the warehouse's write-ahead log into its file, so that a copy holds every write.
+
+    A process killed while it held the file read-write (a notebook) leaves a
+    log only this file can replay: copied without it, the copy loses those
+    writes; left beside a new file, it stops that file from opening. Refuses a
+    warehouse another process holds read-write. Readers (read-only, as BI tools
+    should connect) let no one checkpoint: the log, if any, then goes with the
+    copy (see `copy_held`).
+    """
+    if not warehouse.exists():
+        if wal_for(warehouse).exists():
+            raise StorageError(
+                f"{wal_for(warehouse)} is a DuckDB write-ahead log without its database file "
+                f"{warehouse.name}; restore that file, or move the log away, and build again"
+            )
+        return
+    try:
+        con = duckdb.connect(str(warehouse))
+    except duckdb.Error as error:
+        if LOCK_HELD.search(str(error)) and opens_read_only(warehouse):
+            return
+        raise unusable(warehouse, error) from None
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def opens_read_only(database: Path) -> bool:
+    """True when `database` opens read-only: no other process holds it read-write."""
+    try:
+        duckdb.connect(str(database), read_only=True).close()
+    except duckdb.Error:
+        return False
+    return True
+
+
+def unusable(warehouse: Path, error: duckdb.Error) -> SegmentsError:
+    """Why the warehouse file cannot be opened read-write, as a clear error."""
+    detail = str(error).strip().splitlines()[0]
+    if LOCK_HELD.search(detail):
+        return WarehouseLockedError(
+            f"{warehouse} is open read-write in another process ({lock_holder(detail)}); "
+            "close that connection (a notebook, dbt, a BI tool not set to read-only) "
+            "and build again"
+        )
+    if "not a valid DuckDB database file" in detail:
+        return StorageError(
+            f"{warehouse} is not a DuckDB database file; point DUCKDB_PATH at a warehouse "
+            "file, or at a path where none exists yet to start a new one"
+        )
+    problem = storage_problem(error, warehouse)
+    if problem is not None:
+        return problem
+    hint = ""
+    if "WAL" in detail and wal_for(warehouse).exists():
+        hint = f"; its write-ahead log {wal_for(warehouse)} does not belong to it: move it away"
+    return StorageError(f"cannot open the warehouse {warehouse}: {detail}{hint}")
+
+
+def lock_holder(message: str) -> str:
+    """`PID 4242: python notebook.py`, from DuckDB's lock message (and /proc, if any)."""
+    match = LOCK_HELD.search(message)
+    if match is None:
+        return "another process"
+    pid = match["pid"]
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (OSError, UnicodeDecodeError):
+        command = match["program"]
+    command = " ".join(command.split())
+    return f"PID {pid}: {command[:80] + '...' if len(command) > 80 else command}"
+
+
+@contextmanager
+def writers_kept_out(warehouse: Path) -> Iterator[int | None]:
+    """Hold a shared lock on the warehouse file until the swap: its descriptor (None: no file).
+
+    DuckDB locks the file it opens (shared read-only, exclusive read-write), so
+    no process can write to the old file while the build works, where the
+    write would be lost with it; readers go on reading. POSIX drops a
+    process's locks on a file when any descriptor of the file is closed: the
+    build reads the file through this descriptor only.
+    """
+    if not warehouse.exists():
+        yield None
+        return
+    held = os.open(warehouse, os.O_RDONLY)
+    try:
+        try:
+            fcntl.lockf(held, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            raise WarehouseLockedError(
+                f"{warehouse} was opened read-write by another process as this build "
+                "started; close that connection and build again"
+            ) from None
+        yield held
+    finally:
+        os.close(held)
+
+
+def copy_held(held: int, warehouse: Path, work_copy: Path) -> None:
+    """Copy the held warehouse file to the work copy, with its log if readers kept it."""
+    with work_copy.open("wb") as target:
+        shutil.copyfileobj(os.fdopen(held, "rb", closefd=False), target, COPY_CHUNK_BYTES)
+    shutil.copymode(warehouse, work_copy)
+    if wal_for(warehouse).exists():
+        shutil.copyfile(wal_for(warehouse), wal_for(work_copy))
+        fold_wal(work_copy)
+
+
+def fold_wal(database: Path) -> None:
+    """Checkpoint `database` when a write-ahead log lies beside it (DuckDB then removes it)."""
+    if wal_for(database).exists():
+        con = duckdb.connect(str(database))
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.close()
+
+
+def swap(work_copy: Path, warehouse: Path) -> None:
+    """Move the finished work copy over the warehouse, with no log of the old file beside it."""
+    fold_wal(work_copy)
+    new_file = os.open(work_copy, os.O_RDONLY)
+    try:
+        # Until the old file's log is gone, a writer opening the new file would
+        # find a log it cannot replay: the lock turns it away instead.
+        fcntl.lockf(new_file, fcntl.LOCK_SH)
+        os.replace(work_copy, warehouse)
+        wal_for(warehouse).unlink(missing_ok=True)
+    finally:
+        os.close(new_file)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Let Ctrl-C stop the DuckDB query this thread runs (see `interrupted_query`).
+
+    DuckDB looks for a signal between the steps of a query. Under Python's
+    default SIGINT handler it noticed a Ctrl-C only when the query ended (19 s
+    into a 20 s query); under a handler of ours, at the next step (1 s). Other
+    handlers, and other threads, are left as they are.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """`error` and the errors it was raised from or during, innermost last."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def interrupted_query(error: BaseException) -> bool:
+    """True when DuckDB reports a query stopped by a signal (Ctrl-C, SIGTERM).
+
+    DuckDB turns the KeyboardInterrupt into RuntimeError('Query interrupted'),
+    and the loader may wrap that as an unreadable file.
+    """
+    return any(
+        isinstance(cause, duckdb.InterruptException)
+        or (type(cause) is RuntimeError and str(cause) == "Query interrupted")
+        for cause in causes(error)
+    )
+
+
+@contextmanager
+def storage_explained(warehouse: Path) -> Iterator[None]:
+    """Report a full disk or a read-only folder as such, whichever step met it.
+
+    The loader reports a DuckDB error while it reads a file as that file's
+    fault, dbt as a failed node; a full disk is neither, so the causes of an
+    error are searched for it before the error reaches the user.
+    """
+    try:
+        yield
+    except (OSError, duckdb.Error, SegmentsError) as error:
+        problem = storage_problem(error, warehouse)
+        if problem is None:
+            raise
+        raise problem from error
+
+
+def storage_problem(error: BaseException, warehouse: Path) -> StorageError | None:
+    """A full disk, or a folder of the build that cannot be written, among `error`'s causes."""
+    if isinstance(error, (StorageError, WarehouseLockedError)):
+        return None
+    for cause in causes(error):
+        text = str(cause)
+        number = cause.errno if isinstance(cause, OSError) else None
+        named = cause.filename if isinstance(cause, OSError) else None
+        quoted = QUOTED_PATH.search(text)
+        path = Path(named) if named else Path(quoted[1]) if quoted else None
+        if number in (errno.ENOSPC, errno.EDQUOT) or any(w in text for w in DISK_FULL_WORDS):
+            return disk_full(path, warehouse)
+        read_only = number in (errno.EROFS, errno.EACCES, errno.EPERM) or any(
+            w in text for w in READ_ONLY_WORDS
+        )
+        if read_only and path is not None and written_by_build(path, warehouse):
+            reason = cause.strerror if isinstance(cause, OSError) else text.split(": ")[-1]
+            return StorageError(
+                f"cannot write in {warehouse.parent} ({reason}): a build writes a lock file, "
+                "a copy of the warehouse and its raw files beside it; make the folder "
+                "writable or point DUCKDB_PATH at a writable folder"
+            )
+    return None
+
+
+def written_by_build(path: Path, warehouse: Path) -> bool:
+    """True for a path a build writes: the warehouse, its log, lock, work and raw folders."""
+    folders = (work_dir_for(warehouse).parent, landing.folder_for(warehouse))
+    files = (warehouse, wal_for(warehouse), warehouse.with_name(warehouse.name + ".lock"))
+    return (
+        path == warehouse.parent
+        or path in files
+        or any(path == folder or path.is_relative_to(folder) for folder in folders)
+    )
+
+
+def disk_full(path: Path | None, warehouse: Path) -> StorageError:
+    """The error for a full disk met writing `path`: the folder and the room there is.
+
+    What a build writes beside the warehouse is named by the warehouse's folder.
+    """
+    beside = path is None or path.is_relative_to(warehouse.parent)
+    folder = warehouse.parent if beside else path.parent
+    existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
+    free = shutil.disk_usage(existing).free / 1e6
+    size = warehouse.stat().st_size / 1e6 if warehouse.is_file() else 0.0
+    copy = f"a copy of the warehouse ({size:,.1f} MB)" if size else "the new warehouse"
+    return StorageError(
+        f"disk full: the build needs more free space in {folder} ({free:,.1f} MB free "
+        f"after clean-up) for {copy} and the raw files as Parquet; the warehouse was "
+        "left as it was"
+    )
 
 
 def table_rows(database: Path) -> list[tuple[str, str, int]]:

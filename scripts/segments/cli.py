@@ -2,19 +2,25 @@
 
 Each command lives in its own module that exposes `register(subparsers)`;
 this module only wires them together and turns `SegmentsError` into a clear
-message and a non-zero exit code (never a bare stack trace).
+message and a non-zero exit code (never a bare stack trace). Ctrl-C ends a
+command with exit code 130, SIGTERM with 143, after the same clean-up.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from segments import __version__, benchmark, build, fit_clv, generate, load_cdnow, report
-from segments.errors import SegmentsError
+from segments.errors import SegmentsError, StorageError, Terminated
 
 COMMANDS = (generate, load_cdnow, build, fit_clv, report, benchmark)
+INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+TERMINATED_EXIT_CODE = 143  # 128 + SIGTERM
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,16 +35,46 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+@contextmanager
+def _sigterm_interrupts() -> Iterator[list[int]]:
+    """Make SIGTERM raise `Terminated` (a KeyboardInterrupt), and note that it came.
+
+    A build then removes its work copy as for Ctrl-C. dbt and DuckDB catch the
+    interrupt to cancel their work and may end with an error of their own; the
+    note lets `main` still say the command was terminated.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except SegmentsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    with _sigterm_interrupts() as terminated:
+        try:
+            return int(args.func(args) or 0)
+        except (SegmentsError, OSError, KeyboardInterrupt) as error:
+            if terminated:
+                message, code = "terminated", TERMINATED_EXIT_CODE
+            elif isinstance(error, KeyboardInterrupt):
+                message, code = "interrupted", INTERRUPTED_EXIT_CODE
+            elif isinstance(error, SegmentsError):
+                message, code = f"error: {error}", error.exit_code
+            else:  # an OSError no command explained: a file or a folder
+                message, code = f"error: {error}", StorageError.exit_code
+            print(message, file=sys.stderr)
+            return code
 
 
 if __name__ == "__main__":

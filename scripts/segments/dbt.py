@@ -140,8 +140,11 @@ def run_dbt(
         status = str(node_result.status)
         statuses[status] += 1
         if status in FAILED_STATUSES:
-            message = (node_result.message or "").strip().splitlines()
-            failures.append(f"{node_result.node.name}: {status} - {message[0] if message else ''}")
+            message = [line.strip() for line in (node_result.message or "").strip().splitlines()]
+            detail = message[0] if message else ""
+            if status == "error" and len(message) > 1:  # the database's error, e.g. a full disk
+                detail += f": {message[-1]}"
+            failures.append(f"{node_result.node.name}: {status} - {detail}")
     if not result.success or failures:
         listed = "\n  ".join(failures[:20]) or "see the dbt log above"
         raise SegmentsError(f"dbt {args[0]} failed; nothing was changed.\n  {listed}")

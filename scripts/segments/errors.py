@@ -16,6 +16,17 @@ class InputFileError(SegmentsError):
 
 
 class WarehouseLockedError(SegmentsError):
-    """Another `segments` process is building the same warehouse."""
+    """Another process is building the same warehouse, or holds it open read-write."""
 
     exit_code = 3
+
+
+class StorageError(SegmentsError):
+    """The warehouse's folder or file cannot be used: disk full, read-only folder,
+    a path that is a directory or not a DuckDB file."""
+
+    exit_code = 4
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a build cleans up the same way."""

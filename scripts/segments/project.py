@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from segments import raw_schema
-from segments.errors import SegmentsError
+from segments.errors import SegmentsError, StorageError
 
 DEFAULT_WAREHOUSE = "warehouse.duckdb"
 TARGET_DEFAULT_PATHS = {"dev": DEFAULT_WAREHOUSE, "ci": "target/ci.duckdb"}
@@ -34,7 +34,13 @@ def warehouse_path(target: str = "dev") -> Path:
     """The DuckDB file: DUCKDB_PATH if set, else the target's default, under the project root."""
     configured = os.environ.get("DUCKDB_PATH")
     path = Path(configured or TARGET_DEFAULT_PATHS.get(target, DEFAULT_WAREHOUSE))
-    return path if path.is_absolute() else (project_dir() / path).resolve()
+    path = path if path.is_absolute() else (project_dir() / path).resolve()
+    if path.is_dir():
+        raise StorageError(
+            f"the warehouse path {path} is a directory; DUCKDB_PATH names the DuckDB file, "
+            f"e.g. {path / DEFAULT_WAREHOUSE}"
+        )
+    return path
 
 
 def project_vars() -> dict[str, Any]:

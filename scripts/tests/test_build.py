@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from segments import build, cli, load, project
-from segments.errors import WarehouseLockedError
+from segments.errors import InputFileError, SegmentsError, StorageError, WarehouseLockedError
 from tests.conftest import DemoWarehouse, write
 
 
@@ -109,4 +111,73 @@ def test_second_build_fails_fast_while_one_holds_the_lock(tmp_path: Path, orders
             build.build(
                 warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {}
             )
+    assert not warehouse.exists()
+
+
+def raised_from(error: BaseException, cause: BaseException) -> BaseException:
+    error.__cause__ = cause
+    return error
+
+
+FULL_DISK_WAL = 'IO Error: Could not write file "{folder}/w.duckdb.wal": No space left on device'
+
+
+@pytest.mark.parametrize(
+    "make_error",
+    [
+        lambda folder: OSError(errno.ENOSPC, "No space left on device"),
+        lambda folder: duckdb.IOException(FULL_DISK_WAL.format(folder=folder)),
+        lambda folder: raised_from(
+            InputFileError("orders.csv: cannot be read as orders data: IO Error: ..."),
+            duckdb.IOException(FULL_DISK_WAL.format(folder=folder)),
+        ),
+        lambda folder: SegmentsError(
+            "dbt build failed; nothing was changed.\n  base_shop__orders: error - Runtime "
+            "Error in model base_shop__orders: " + FULL_DISK_WAL.format(folder=folder)
+        ),
+    ],
+    ids=["copy", "duckdb", "loader", "dbt"],
+)
+def test_a_full_disk_is_reported_as_such_whichever_step_met_it(
+    tmp_path: Path, make_error: Callable[[Path], BaseException]
+) -> None:
+    # GIVEN the error a full disk raises at the copy, in DuckDB, through the loader or dbt
+    warehouse = tmp_path / "w.duckdb"
+    # WHEN it leaves a build
+    with pytest.raises(StorageError) as raised, build.storage_explained(warehouse):
+        raise make_error(tmp_path / build.WORK_DIR_NAME / "w.duckdb")
+    # THEN it says the disk is full, naming the warehouse's folder, and blames no file
+    assert str(raised.value).startswith(
+        f"disk full: the build needs more free space in {tmp_path} ("
+    )
+    assert raised.value.exit_code == 4
+
+
+def test_input_file_errors_are_left_to_the_loader(tmp_path: Path) -> None:
+    # GIVEN an unreadable input file outside the warehouse's folder, and a bad file
+    warehouse = tmp_path / "warehouse" / "w.duckdb"
+    unreadable = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "orders.csv"))
+    refused = InputFileError("orders.csv: required column 'ordered_at' is missing")
+    # THEN neither is taken for a disk or folder problem
+    assert build.storage_problem(unreadable, warehouse) is None
+    assert build.storage_problem(refused, warehouse) is None
+
+
+def test_lock_holder_names_the_process_from_duckdbs_message() -> None:
+    message = (
+        'IO Error: Could not set lock on file "/w.duckdb": Conflicting lock is held in '
+        "/usr/bin/python3.11 (PID 999999999). See also https://duckdb.org/docs"
+    )
+    assert build.lock_holder(message) == "PID 999999999: /usr/bin/python3.11"
+    assert build.lock_holder("IO Error: something else") == "another process"
+
+
+def test_write_ahead_log_without_its_database_is_refused(tmp_path: Path, orders_dir: Path) -> None:
+    # GIVEN a DuckDB write-ahead log whose database file is gone
+    warehouse = tmp_path / "warehouse.duckdb"
+    build.wal_for(warehouse).write_bytes(b"log of a deleted database")
+    # WHEN the warehouse is built THEN the build refuses, and leaves the log
+    with pytest.raises(StorageError, match="write-ahead log without its database file"):
+        build.build(warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {})
+    assert build.wal_for(warehouse).read_bytes() == b"log of a deleted database"
     assert not warehouse.exists()
