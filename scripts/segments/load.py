@@ -197,7 +197,7 @@ def _resolve_columns(
             )
         if wanted.lower() in by_lower:
             resolved[column.name] = by_lower[wanted.lower()]
-        elif column.name in mapping:
+        elif column.name in mapping and not column.required:
             # A mapping names a column the user expects: missing, it is a typo,
             # not an absent optional column (status: Staus would make every
             # order completed).
