@@ -16,7 +16,9 @@
 
 with
 
-orders as (
+{# Read by three steps below; inlined in each (materialising every order
+    once more costs more than scanning it). #}
+orders as {{ materialized_cte(false) }} (
 
     select * from {{ ref('stg_shop__orders') }}
 
@@ -53,18 +55,31 @@ crm_size as (
 
 ),
 
-{# The few refunds that name the order they pay back, checked against it. #}
+{# The few orders a refund names (a semi-join: the named ids are the small
+    side, so no hash table of every order is built), then each naming
+    refund checked against its order. #}
+refunded_orders as (
+
+    select
+        orders.order_id,
+        orders.customer_id
+    from orders
+    where
+        orders.order_id in (select naming.refunds_order_id from orders as naming)
+        and not orders.is_refund
+
+),
+
 refund_links as (
 
     select
         refunds.order_id,
         refunded_orders.order_id is not null as is_link_known
     from orders as refunds
-    left join orders as refunded_orders
+    left join refunded_orders
         on
             refunds.refunds_order_id = refunded_orders.order_id
             and refunds.customer_id = refunded_orders.customer_id
-            and not refunded_orders.is_refund
     where refunds.refunds_order_id is not null
 
 ),
