@@ -64,28 +64,35 @@ def _status(error: Exception | None) -> str:
 
 
 def outside_model(inputs: pd.DataFrame) -> np.ndarray:
-    """Per row, the first BG/NBD / Gamma-Gamma definition its inputs break, else None."""
+    """Per row, the first BG/NBD / Gamma-Gamma definition its inputs break, else None.
+
+    None everywhere (the usual case) costs one vectorised check, no per-row work.
+    """
     x, t_x, t_cal, m = (
         inputs[column].to_numpy(dtype=float)
         for column in ("frequency", "recency", "t", "repeat_average_value")
     )
-    finite = np.isfinite(x) & np.isfinite(t_x) & np.isfinite(t_cal) & np.isfinite(m)
-    rules = (
-        (~finite, "a non-finite input"),
-        ((x < 0) | (x != np.round(x)), "frequency not a whole number >= 0"),
-        ((t_x < 0) | (t_cal < 0), "a negative recency or t"),
-        (t_x > t_cal, "recency after t"),
-        ((x == 0) & (t_x != 0), "recency without a repeat purchase"),
-    )
+    with np.errstate(invalid="ignore"):
+        rules = (
+            (
+                ~(np.isfinite(x) & np.isfinite(t_x) & np.isfinite(t_cal) & np.isfinite(m)),
+                "a non-finite input",
+            ),
+            ((x < 0) | (x != np.round(x)), "frequency not a whole number >= 0"),
+            ((t_x < 0) | (t_cal < 0), "a negative recency or t"),
+            (t_x > t_cal, "recency after t"),
+            ((x == 0) & (t_x != 0), "recency without a repeat purchase"),
+        )
     reasons = np.full(len(x), None, dtype=object)
+    if not np.logical_or.reduce([mask for mask, _ in rules]).any():
+        return reasons
     for mask, reason in reversed(rules):  # the first rule broken wins
         reasons[mask] = reason
     return reasons
 
 
-def _excluded_reason(inputs: pd.DataFrame, reasons: np.ndarray) -> str | None:
+def _excluded_reason(inputs: pd.DataFrame, out: np.ndarray, reasons: np.ndarray) -> str | None:
     """'2 customer(s) left out of both fits: a non-finite input (1, first C9), ...'."""
-    out = ~pd.isna(reasons)
     if not out.any():
         return None
     left_out = pd.DataFrame({"reason": reasons[out], "customer_id": inputs["customer_id"][out]})
@@ -102,7 +109,8 @@ def fit_parameters(
     """One row: the fitted parameters, log-likelihoods, sizes and fit status."""
     nan = float("nan")
     reasons = outside_model(inputs)
-    usable = inputs[pd.isna(reasons)]
+    out = reasons != None  # noqa: E711 (elementwise)
+    usable = inputs[~out] if out.any() else inputs
     row: dict[str, object] = {
         "as_of_date": as_of_date,
         "time_unit_days": config.time_unit_days,
@@ -110,7 +118,7 @@ def fit_parameters(
         "annual_discount_rate": config.annual_discount_rate,
         "customers": len(inputs),
         "excluded_customers": len(inputs) - len(usable),
-        "excluded_reason": _excluded_reason(inputs, reasons),
+        "excluded_reason": _excluded_reason(inputs, out, reasons),
     }
     bgnbd_error: Exception | None = None
     try:
@@ -174,11 +182,12 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
     for column in PREDICTION_COLUMNS:
         out[column] = np.full(size, np.nan)
     bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)
-    inside = pd.isna(outside_model(out))  # customers left out of the fits get nulls
+    inside = outside_model(out) == None  # noqa: E711 (elementwise; left out: null predictions)
     if bgnbd is None or not inside.any():
         return out
+    rows = slice(None) if inside.all() else inside
     x, t_x, t_cal, m = (
-        out[column].to_numpy(dtype=float)[inside]
+        out[column].to_numpy(dtype=float)[rows]
         for column in ("frequency", "recency", "t", "repeat_average_value")
     )
     purchases = clv.predict_purchases(
@@ -192,12 +201,12 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
             config.annual_discount_rate, 1.0, config.time_unit_days
         ),
     )
-    out.loc[inside, "expected_purchases"] = purchases.expected_purchases
-    out.loc[inside, "probability_alive"] = purchases.probability_alive
+    out.loc[rows, "expected_purchases"] = purchases.expected_purchases
+    out.loc[rows, "probability_alive"] = purchases.probability_alive
     if gamma is not None:
         value = clv.expected_average_value(gamma, x, m)
-        out.loc[inside, "expected_average_value"] = value
-        out.loc[inside, "predicted_clv"] = (
+        out.loc[rows, "expected_average_value"] = value
+        out.loc[rows, "predicted_clv"] = (
             config.profit_margin * value * purchases.discounted_purchases
         )
     return out
