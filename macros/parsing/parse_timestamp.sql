@@ -9,8 +9,9 @@
     `0001-01-01`, negative years, and `05.03.24` read by `%d.%m.%Y` as year
     0024). The bound is checked once, on the first format that reads the
     text: checked per format, DuckDB would run every format on every value
-    (6x slower). Callers that must say why a required value is null use
-    timestamp_null_reason.
+    (6x slower). The base_ models parse required timestamps with
+    earliest=none and quarantine those before the date themselves
+    (is_before_earliest_date), so the reason is exact.
 #}
 {% macro parse_timestamp(column, earliest=var('earliest_date')) -%}
     {{ return(adapter.dispatch('parse_timestamp', 'customer_segments')(column, earliest)) }}
@@ -80,18 +81,11 @@
 {%- endmacro %}
 
 {#
-    The reason a required timestamp `column` parsed to null: a real instant
-    before var('earliest_date') (`date_before_earliest`), or no instant at all
-    (`invalid_timestamp`: unparseable or infinite).
+    True when a timestamp or date parsed with earliest=none lies before
+    var('earliest_date'): base_ models parse required timestamps unbounded
+    and quarantine such a row as date_before_earliest (one parse, the reason
+    exact: an infinite value parses to null, invalid_timestamp).
 #}
-{% macro timestamp_null_reason(column) -%}
-    {#- Infinite values are checked first: DuckDB's strptime reads `infinity`
-        as 1900-01-01 in any format. -#}
-    {%- set iso = "try_cast(" ~ customer_segments.clean_text(column) ~ " as timestamptz)" -%}
-    case
-        when not isfinite({{ iso }}) then 'invalid_timestamp'
-        when {{ customer_segments.parse_timestamp(column, earliest=none) }} is not null
-            then 'date_before_earliest'
-        else 'invalid_timestamp'
-    end
+{% macro is_before_earliest_date(column) -%}
+    {{ column }} < cast('{{ var("earliest_date") }}' as timestamp)
 {%- endmacro %}

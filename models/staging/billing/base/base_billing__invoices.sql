@@ -14,9 +14,8 @@ typed as (
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('order_id') }} as order_id,
         {{ parse_date('issued_date') }} as issued_date,
-        {{ parse_date('due_date') }} as due_date,
-        due_date as due_date_text,
-        {{ parse_date('paid_date') }} as paid_date,
+        {{ parse_date('due_date', earliest=none) }} as due_date,
+        {{ parse_date('paid_date', earliest=none) }} as paid_date,
         {{ clean_text('paid_date') }} as paid_date_text,
         {{ parse_decimal('amount') }} as amount,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
@@ -33,9 +32,12 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when invoice_id is null or customer_id is null then 'missing_key'
-            when due_date is null then {{ timestamp_null_reason('due_date_text') }}
-            when paid_date is null and paid_date_text is not null
-                then {{ timestamp_null_reason('paid_date_text') }}
+            when due_date is null then 'invalid_timestamp'
+            when paid_date is null and paid_date_text is not null then 'invalid_timestamp'
+            when
+                {{ is_before_earliest_date('due_date') }}
+                or {{ is_before_earliest_date('paid_date') }}
+                then 'date_before_earliest'
             when amount is null then 'invalid_number'
             when amount < 0 then 'non_positive_amount'
         end as quarantine_reason

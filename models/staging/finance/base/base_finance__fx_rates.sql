@@ -11,8 +11,7 @@ typed as (
 
     select
         upper({{ clean_text('currency') }}) as currency_code,
-        {{ parse_date('rate_date') }} as rate_date,
-        rate_date as rate_date_text,
+        {{ parse_date('rate_date', earliest=none) }} as rate_date,
         {{ parse_decimal('rate_to_reporting', scale=8) }} as rate_to_reporting,
         _source_row,
         _has_invalid_encoding
@@ -27,7 +26,8 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when currency_code is null then 'missing_key'
-            when rate_date is null then {{ timestamp_null_reason('rate_date_text') }}
+            when rate_date is null then 'invalid_timestamp'
+            when {{ is_before_earliest_date('rate_date') }} then 'date_before_earliest'
             when rate_to_reporting is null then 'invalid_number'
             when rate_to_reporting <= 0 then 'non_positive_amount'
         end as quarantine_reason

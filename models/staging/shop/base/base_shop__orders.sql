@@ -18,8 +18,7 @@ typed as (
     select
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
-        {{ parse_timestamp('ordered_at') }} as ordered_at,
-        ordered_at as ordered_at_text,
+        {{ parse_timestamp('ordered_at', earliest=none) }} as ordered_at,
         {{ parse_decimal('amount') }} as amount,
         {{ order_status('status') }} as order_status,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
@@ -42,7 +41,8 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when order_id is null or customer_id is null then 'missing_key'
-            when ordered_at is null then {{ timestamp_null_reason('ordered_at_text') }}
+            when ordered_at is null then 'invalid_timestamp'
+            when {{ is_before_earliest_date('ordered_at') }} then 'date_before_earliest'
             when amount is null then 'invalid_number'
             when returned_amount is null and returned_amount_text is not null then 'invalid_number'
             when ordered_at > {{ future_date_cutoff() }} then 'future_date'

@@ -12,9 +12,8 @@ typed as (
     select
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ clean_text('customer_id') }} as customer_id,
-        {{ parse_timestamp('opened_at') }} as opened_at,
-        opened_at as opened_at_text,
-        {{ parse_timestamp('closed_at') }} as closed_at,
+        {{ parse_timestamp('opened_at', earliest=none) }} as opened_at,
+        {{ parse_timestamp('closed_at', earliest=none) }} as closed_at,
         {{ clean_text('closed_at') }} as closed_at_text,
         coalesce(lower({{ clean_text('category') }}), 'other') as ticket_category,
         {{ parse_integer('satisfaction_score') }} as satisfaction_score,
@@ -31,9 +30,12 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when ticket_id is null or customer_id is null then 'missing_key'
-            when opened_at is null then {{ timestamp_null_reason('opened_at_text') }}
-            when closed_at is null and closed_at_text is not null
-                then {{ timestamp_null_reason('closed_at_text') }}
+            when opened_at is null then 'invalid_timestamp'
+            when closed_at is null and closed_at_text is not null then 'invalid_timestamp'
+            when
+                {{ is_before_earliest_date('opened_at') }}
+                or {{ is_before_earliest_date('closed_at') }}
+                then 'date_before_earliest'
             when satisfaction_score not between 1 and 5 then 'out_of_range'
         end as quarantine_reason
     from typed

@@ -20,8 +20,7 @@ typed as (
         {{ clean_text('source.customer_id') }} as customer_id,
         lower({{ clean_text('source.event_type') }}) as event_type,
         {{ clean_text('source.product_id') }} as product_id,
-        {{ parse_timestamp('source.occurred_at') }} as occurred_at,
-        source.occurred_at as occurred_at_text,
+        {{ parse_timestamp('source.occurred_at', earliest=none) }} as occurred_at,
         coalesce(lower({{ clean_text('source.device') }}), 'unknown') as device,
         country_aliases.country_code,
         {{ clean_text('source.city') }} as city,
@@ -40,7 +39,8 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when event_id is null then 'missing_key'
-            when occurred_at is null then {{ timestamp_null_reason('occurred_at_text') }}
+            when occurred_at is null then 'invalid_timestamp'
+            when {{ is_before_earliest_date('occurred_at') }} then 'date_before_earliest'
             when occurred_at > {{ future_date_cutoff() }} then 'future_date'
             when event_type not in ('view', 'add_to_cart', 'favorite', 'checkout', 'purchase')
                 then 'invalid_event_type'
