@@ -90,6 +90,16 @@ except duckdb.Error as error:
 """
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Let the child take SIGINT as a terminal's Ctrl-C: with its default action.
+
+    A child inherits an ignored SIGINT, and a suite started in the background
+    (`make test &`, many CI runners) has it ignored; Python then keeps it
+    ignored, as a command run that way should.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class BuildProcess:
     """`segments build` of a warehouse in a child process, its output read line by line.
 
@@ -106,6 +116,7 @@ class BuildProcess:
             stderr=subprocess.STDOUT,
             text=True,
             errors="replace",
+            preexec_fn=_ctrl_c_as_in_a_terminal,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
