@@ -144,9 +144,11 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 
 def read_as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    # The report reads marts only: the fit parameters' row carries the as-of date
+    # even when no customer bought in the RFM window.
     as_of = scalar(con, "select max(as_of_date) from marts.customer_rfm")
-    if as_of is None and has_table(con, "intermediate", "int_as_of_date"):
-        as_of = scalar(con, "select max(as_of_date) from intermediate.int_as_of_date")
+    if as_of is None and has_table(con, "marts", "clv_model_parameters"):
+        as_of = scalar(con, "select max(as_of_date) from marts.clv_model_parameters")
     return as_of
 
 
