@@ -1,23 +1,17 @@
 {#
     One row per raw table: where each raw row went. The identity
     raw_rows = clean_rows + rejected_rows + duplicate_rows is tested; a
-    failure means a model lost or invented rows. Clean rows are counted where
-    they end up (the clean order lines: the lines summed into the valid
-    orders), rejected rows in the quarantine: two independent paths.
+    failure means a model lost or invented rows. Raw rows are counted in the
+    raw table itself, clean rows where they end up (the clean order lines: the
+    lines summed into the valid orders), rejected rows in the quarantine:
+    independent paths. The tables come from raw_tables(), the raw contract.
 #}
-{%- set tables = [
-    ('crm.customers', 'base_crm__customers', 'stg_crm__customers', 'count(*)'),
-    ('crm.leads', 'base_crm__leads', 'stg_crm__leads', 'count(*)'),
-    ('crm.wallet_estimates', 'base_crm__wallet_estimates', 'stg_crm__wallet_estimates', 'count(*)'),
-    ('crm.sales_reps', 'base_crm__sales_reps', 'stg_crm__sales_reps', 'count(*)'),
-    ('shop.orders', 'base_shop__orders', 'int_orders_valid', 'count(*)'),
-    ('shop.order_items', 'base_shop__order_items', 'int_orders_valid', 'coalesce(cast(sum(line_count) as bigint), 0)'),
-    ('shop.products', 'base_shop__products', 'stg_shop__products', 'count(*)'),
-    ('web.events', 'base_web__events', 'stg_web__events', 'count(*)'),
-    ('billing.invoices', 'base_billing__invoices', 'stg_billing__invoices', 'count(*)'),
-    ('support.tickets', 'base_support__tickets', 'stg_support__tickets', 'count(*)'),
-    ('finance.fx_rates', 'base_finance__fx_rates', 'stg_finance__fx_rates', 'count(*)'),
-] -%}
+{#- Where each table's clean rows end up, when not in its stg_ model: the
+    orders and their lines in the valid orders (lines summed as line_count). -#}
+{%- set clean_counts = {
+    'orders': ('int_orders_valid', 'count(*)'),
+    'order_items': ('int_orders_valid', 'coalesce(cast(sum(line_count) as ' ~ dbt.type_bigint() ~ '), 0)'),
+} -%}
 
 with
 
@@ -34,10 +28,14 @@ quarantine as (
 
 counted as (
 
-    {%- for source_table, base_model, clean_model, clean_count in tables %}
+    {%- for table_name, spec in raw_tables().items() %}
+    {%- set base_model = 'base_' ~ spec.source ~ '__' ~ table_name %}
+    {%- set clean_model, clean_count = clean_counts.get(
+        table_name, ('stg_' ~ spec.source ~ '__' ~ table_name, 'count(*)')
+    ) %}
     select
-        '{{ source_table }}' as source_table,
-        (select count(*) from {{ ref(base_model) }}) as raw_rows,
+        '{{ spec.source }}.{{ table_name }}' as source_table,
+        (select count(*) from {{ ref(base_model ~ '_raw') }}) as raw_rows,
         (select {{ clean_count }} from {{ ref(clean_model) }}) as clean_rows,
         (
             select count(*) from {{ ref(base_model) }}

@@ -38,8 +38,7 @@ customers as (
 
 test_accounts as (
 
-    select distinct customer_id from {{ ref('base_crm__customers') }}
-    where quarantine_reason = 'test_account'
+    select customer_id from {{ ref('stg_crm__test_accounts') }}
 
 ),
 

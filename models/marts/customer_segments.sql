@@ -24,33 +24,9 @@ clv as (
 
 ),
 
-abc as (
+schemes as (
 
-    select * from {{ ref('int_customers_abc_classified') }}
-
-),
-
-value_classes as (
-
-    select * from {{ ref('int_customers_value_classified') }}
-
-),
-
-composite as (
-
-    select * from {{ ref('int_customers_composite_scored') }}
-
-),
-
-strategy as (
-
-    select * from {{ ref('int_customers_strategy_quadrants') }}
-
-),
-
-policies as (
-
-    select * from {{ ref('service_policies') }}
+    select * from {{ ref('int_customers_classified') }}
 
 ),
 
@@ -72,43 +48,35 @@ joined as (
         customers.orders_count > 0 as has_purchased,
         rfm.rfm_segment,
         rfm.rfm_cell,
-        abc.window_revenue,
-        abc.abc_class,
-        abc.is_key_account,
-        value_classes.value_tier,
-        value_classes.value_class,
-        composite.composite_score,
-        composite.composite_tier,
-        strategy.share_of_wallet,
-        strategy.strategy_quadrant,
-        strategy.strategy_input_missing,
+        schemes.window_revenue,
+        schemes.abc_class,
+        schemes.is_key_account,
+        schemes.value_tier,
+        schemes.value_class,
+        schemes.composite_score,
+        schemes.composite_tier,
+        schemes.share_of_wallet,
+        schemes.strategy_quadrant,
+        schemes.strategy_input_missing,
         clv.revenue_to_date,
         clv.profit_to_date,
         clv.predicted_clv,
         clv.probability_alive,
-        policies.coverage_ratio,
-        policies.customers_per_rep_min,
-        policies.customers_per_rep_max,
-        policies.visit_cadence,
-        policies.visit_cadence_days,
-        policies.complaint_priority,
-        policies.complaint_response_hours
+        schemes.coverage_ratio,
+        schemes.customers_per_rep_min,
+        schemes.customers_per_rep_max,
+        schemes.visit_cadence,
+        schemes.visit_cadence_days,
+        schemes.complaint_priority,
+        schemes.complaint_response_hours
     from customers
     cross join rule_version
     left join rfm
         on customers.customer_id = rfm.customer_id
     left join clv
         on customers.customer_id = clv.customer_id
-    left join abc
-        on customers.customer_id = abc.customer_id
-    left join value_classes
-        on customers.customer_id = value_classes.customer_id
-    left join composite
-        on customers.customer_id = composite.customer_id
-    left join strategy
-        on customers.customer_id = strategy.customer_id
-    left join policies
-        on abc.abc_class = policies.abc_class
+    left join schemes
+        on customers.customer_id = schemes.customer_id
 
 )
 

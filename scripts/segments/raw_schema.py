@@ -1,10 +1,12 @@
 """The raw input contract: every raw table, its columns, which are required.
 
 This module is the single source of truth shared by the generator (which writes
-these files), the loader (which validates and loads them into the `raw` schema)
-and the README (whose raw-schema table is printed from it by
-`segments schema --markdown`). The dbt sources in `models/staging/*/_*__sources.yml`
-describe the same columns.
+these files), the loader (which validates and loads them into the `raw` schema),
+the README (whose raw-schema table is printed from it by `markdown()`) and dbt:
+`python -m segments.raw_schema` writes the dbt sources
+(`models/staging/<source>/_<source>__sources.yml`) and the `raw_tables()` macro
+that the base models and the audit models read. Tests fail when a committed
+file differs from what this module generates.
 
 Files are named after the table: `orders.csv` or `orders.parquet`. Only
 `orders` is required; every other table may be absent.
@@ -61,6 +63,16 @@ class Table:
 def _c(name: str, type_: str, description: str, **kwargs: bool) -> Column:
     return Column(name, type_, description, **kwargs)
 
+
+# What each source system is, for the dbt sources.
+SOURCES: dict[str, str] = {
+    "crm": "CRM system: customers, leads, share-of-wallet estimates and sales reps.",
+    "shop": "Order system: orders, order lines and the product catalogue.",
+    "web": "Web and app tracking: behaviour events.",
+    "billing": "Billing system: invoices and payments.",
+    "support": "Support desk: tickets.",
+    "finance": "Finance: exchange rates to the reporting currency.",
+}
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -326,9 +338,56 @@ def dbt_registry() -> str:
     return "\n".join(lines)
 
 
+def dbt_sources_path(source: str) -> str:
+    return f"models/staging/{source}/_{source}__sources.yml"
+
+
+def dbt_sources(source: str) -> str:
+    """The dbt sources yml of one source system: its tables and columns, described."""
+    loaded = (
+        "Loaded as text into the raw schema by `segments build`, "
+        "or your own tables (see README, Your own data)."
+    )
+    lines = [
+        "version: 2",
+        "",
+        "sources:",
+        f"  - name: {source}",
+        f'    description: "{SOURCES[source]} {loaded}"',
+        "    schema: \"{{ var('raw_schema') }}\"",
+        "    tables:",
+    ]
+    for tbl in TABLES:
+        if tbl.source != source:
+            continue
+        need = "Required." if tbl.required else "Optional: may be absent."
+        lines += [
+            f"      - name: {tbl.name}",
+            f'        description: "{tbl.description} {need} Key: {", ".join(tbl.key)}."',
+            "        columns:",
+        ]
+        for col in tbl.columns:
+            flag = "; required" if col.required else ""
+            lines += [
+                f"          - name: {col.name}",
+                f'            description: "{col.description} Raw type: {col.type}{flag}."',
+            ]
+            if col.pii:
+                lines.append("            tags: [pii]")
+    return "\n".join(lines) + "\n"
+
+
+def generated_files() -> dict[str, str]:
+    """Every project file generated from this contract, by path."""
+    files = {DBT_REGISTRY_PATH: dbt_registry()}
+    files |= {dbt_sources_path(source): dbt_sources(source) for source in SOURCES}
+    return files
+
+
 if __name__ == "__main__":
     from segments.project import project_dir
 
-    target = project_dir() / DBT_REGISTRY_PATH
-    target.write_text(dbt_registry(), encoding="utf-8")
-    print(f"wrote {target}")
+    for path, text in generated_files().items():
+        target = project_dir() / path
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")

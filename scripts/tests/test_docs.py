@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
 from segments import project, raw_schema
@@ -24,11 +25,13 @@ def test_readme_shows_the_two_commands() -> None:
     assert "make test" in readme
 
 
-def test_dbt_raw_table_registry_is_generated_from_the_contract() -> None:
-    # GIVEN the committed macro the staging models and the audit read the raw tables from
-    committed = (project.project_dir() / raw_schema.DBT_REGISTRY_PATH).read_text(encoding="utf-8")
+@pytest.mark.parametrize("path", sorted(raw_schema.generated_files()))
+def test_dbt_files_of_the_raw_contract_are_generated_from_it(path: str) -> None:
+    # GIVEN a committed dbt file that restates the raw contract: the raw_tables() macro the
+    # base and audit models read, or a source system's sources yml
+    committed = (project.project_dir() / path).read_text(encoding="utf-8")
     # THEN it is exactly what the contract generates (regenerate: python -m segments.raw_schema)
-    assert committed == raw_schema.dbt_registry()
+    assert committed == raw_schema.generated_files()[path]
 
 
 def test_doc_blocks_hold_no_headings() -> None:

@@ -1,0 +1,74 @@
+{#
+    Every value scheme of a customer with a purchase, side by side, with the
+    service policy of its ABC class: one row per customer of
+    int_customers_window_activity (the population every scheme here shares).
+    customer_segments puts it beside the customers, RFM and CLV marts.
+#}
+{{ config(materialized='view') }}
+
+with
+
+abc as (
+
+    select * from {{ ref('int_customers_abc_classified') }}
+
+),
+
+value_classes as (
+
+    select * from {{ ref('int_customers_value_classified') }}
+
+),
+
+composite as (
+
+    select * from {{ ref('int_customers_composite_scored') }}
+
+),
+
+strategy as (
+
+    select * from {{ ref('int_customers_strategy_quadrants') }}
+
+),
+
+policies as (
+
+    select * from {{ ref('service_policies') }}
+
+),
+
+schemes_joined as (
+
+    select
+        abc.customer_id,
+        abc.window_revenue,
+        abc.abc_class,
+        abc.is_key_account,
+        value_classes.value_tier,
+        value_classes.value_class,
+        composite.composite_score,
+        composite.composite_tier,
+        strategy.share_of_wallet,
+        strategy.strategy_quadrant,
+        strategy.strategy_input_missing,
+        policies.coverage_ratio,
+        policies.customers_per_rep_min,
+        policies.customers_per_rep_max,
+        policies.visit_cadence,
+        policies.visit_cadence_days,
+        policies.complaint_priority,
+        policies.complaint_response_hours
+    from abc
+    left join value_classes
+        on abc.customer_id = value_classes.customer_id
+    left join composite
+        on abc.customer_id = composite.customer_id
+    left join strategy
+        on abc.customer_id = strategy.customer_id
+    left join policies
+        on abc.abc_class = policies.abc_class
+
+)
+
+select * from schemes_joined
