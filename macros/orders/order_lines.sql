@@ -17,13 +17,16 @@
 {%- endmacro %}
 
 {% macro line_categories(items, products) -%}
-    select category from {{ items }}
-    where category is not null
-    union
-    select category from {{ products }}
-    where category is not null
-    union
-    select 'uncategorised' as category
+    select distinct category
+    from (
+        select category from {{ items }}
+        where category is not null
+        union all
+        select category from {{ products }}
+        where category is not null
+        union all
+        select 'uncategorised' as category
+    ) as listed_categories
 {%- endmacro %}
 
 {% macro line_amount_reporting(items, fx_rate) -%}
@@ -80,7 +83,7 @@
         bit_count(bit_or(category_bits.category_bit)) as category_count,
         sum(order_lines.line_cost_reporting) as items_cost
     from {{ lines }} as order_lines
-    inner join ({{ customer_segments.category_bit_strings(categories) }}) as category_bits
+    inner join ({{ customer_segments.duckdb__category_bit_strings(categories) }}) as category_bits
         on order_lines.category = category_bits.category
     group by order_lines.order_id
 {%- endmacro %}
@@ -115,17 +118,17 @@
         grouped_lines.{{ group_column }},
         bit_count(bit_or(category_bits.category_bit)) as category_count
     from {{ lines }} as grouped_lines
-    inner join ({{ customer_segments.category_bit_strings(categories) }}) as category_bits
+    inner join ({{ customer_segments.duckdb__category_bit_strings(categories) }}) as category_bits
         on grouped_lines.category = category_bits.category
     group by grouped_lines.{{ group_column }}
 {%- endmacro %}
 
 {#
-    category_bit_strings(categories): each category of `categories` with a bit
+    duckdb__category_bit_strings(categories): each category of `categories` with a bit
     string as long as there are categories, one bit set (DuckDB; used by the
     duckdb__ versions above).
 #}
-{% macro category_bit_strings(categories) -%}
+{% macro duckdb__category_bit_strings(categories) -%}
     select
         category,
         set_bit(

@@ -18,6 +18,22 @@
 {%- endmacro %}
 
 {% macro default__parse_decimal(column, scale) -%}
+    {{ exceptions.raise_compiler_error(
+        "parse_decimal has no portable SQL (regular expressions differ on every engine): "
+        ~ "add a " ~ adapter.type() ~ "__parse_decimal macro"
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_decimal(column, scale) -%}
+    {%- set raw = customer_segments.try_cast(column, "decimal(18, " ~ scale ~ ")") -%}
+    case
+        when {{ raw }} is not null then {{ raw }}
+        else {{ customer_segments.duckdb__parse_decimal_text(column, scale) }}
+    end
+{%- endmacro %}
+
+{#- The reading of the cleaned text: a plain number cast, else the patterns. -#}
+{% macro duckdb__parse_decimal_text(column, scale) -%}
     {%- set text = customer_segments.clean_text(column) -%}
     {%- set fast = customer_segments.try_cast(text, "decimal(18, " ~ scale ~ ")") -%}
     {%- set number_text = "regexp_replace(" ~ text ~ ", '[$€£¥\\s]', '', 'g')" -%}
@@ -33,14 +49,6 @@
                 "replace(" ~ number_text ~ ", ',', '')",
                 "decimal(18, " ~ scale ~ ")"
             ) }}
-    end
-{%- endmacro %}
-
-{% macro duckdb__parse_decimal(column, scale) -%}
-    {%- set raw = customer_segments.try_cast(column, "decimal(18, " ~ scale ~ ")") -%}
-    case
-        when {{ raw }} is not null then {{ raw }}
-        else {{ customer_segments.default__parse_decimal(column, scale) }}
     end
 {%- endmacro %}
 

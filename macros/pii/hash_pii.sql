@@ -13,6 +13,13 @@
 {%- endmacro %}
 
 {% macro default__hash_pii(column) -%}
+    {{ exceptions.raise_compiler_error(
+        "hash_pii has no portable SQL (SHA-256 is named differently on every engine): "
+        ~ "add a " ~ adapter.type() ~ "__hash_pii macro"
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__hash_pii(column) -%}
     case
         when {{ customer_segments.clean_text(column) }} is not null
             then sha256('{{ customer_segments.pii_salt() }}' || lower({{ customer_segments.clean_text(column) }}))

@@ -8,6 +8,13 @@
 {%- endmacro %}
 
 {% macro default__row_to_json(columns, pii_columns, relation_alias) -%}
+    {{ exceptions.raise_compiler_error(
+        "row_to_json has no portable SQL (JSON from a row differs on every engine): "
+        ~ "add a " ~ adapter.type() ~ "__row_to_json macro"
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__row_to_json(columns, pii_columns, relation_alias) -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
     cast(to_json(struct_pack(
         {%- for column in columns %}

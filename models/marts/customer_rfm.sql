@@ -84,7 +84,7 @@ rfm_segments_assigned as (
         rfm_scores_assigned.r_score,
         rfm_scores_assigned.f_score,
         rfm_scores_assigned.m_score,
-        cast(floor((rfm_scores_assigned.f_score + rfm_scores_assigned.m_score + 1) / 2.0) as integer)
+        cast(floor((rfm_scores_assigned.f_score + rfm_scores_assigned.m_score + 1) / 2.0) as {{ dbt.type_int() }})
             as fm_score,
         {{ dbt.concat([
             dbt.cast('rfm_scores_assigned.r_score', dbt.type_string()),

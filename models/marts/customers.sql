@@ -41,14 +41,21 @@ as_of as (
 
 ),
 
-population as (
+{# CRM customers signed up by the as-of date, and everyone who ordered. #}
+population_listed as (
 
     select crm_customers.customer_id
     from crm_customers
     cross join as_of
     where cast(crm_customers.signup_at as date) <= as_of.as_of_date or crm_customers.signup_at is null
-    union
+    union all
     select customer_id from order_customers
+
+),
+
+population as (
+
+    select distinct customer_id from population_listed
 
 ),
 

@@ -69,6 +69,12 @@ HOSTILE = [
 ALPHABET = [*"0123456789.,+-e$€ ", "\t", "\n", "\u00a0", "\u3000", "a", "é"]
 # macro: its arguments after the text (the portable versions take every one)
 MACROS = {"clean_text": "", "parse_integer": "", "parse_decimal": ", 2"}
+# the full reading each fast path must agree with (parse_decimal's patterns are DuckDB's)
+FULL = {
+    "clean_text": "default__clean_text",
+    "parse_integer": "default__parse_integer",
+    "parse_decimal": "duckdb__parse_decimal_text",
+}
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +87,7 @@ def readings(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
     # WHEN each macro reads them through its DuckDB fast path and its portable version
     columns = ",\n".join(
         f"{{{{ customer_segments.{macro}('t'{more}) }}}} as fast_{macro}, "
-        f"{{{{ customer_segments.default__{macro}('t'{more}) }}}} as portable_{macro}"
+        f"{{{{ customer_segments.{FULL[macro]}('t'{more}) }}}} as portable_{macro}"
         for macro, more in MACROS.items()
     )
     database = tmp_path_factory.mktemp("parse") / "parse.duckdb"
