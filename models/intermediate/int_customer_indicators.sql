@@ -3,7 +3,8 @@
     indicator: raw value, value normalised to 0-1 by percent rank among
     customers (ties equal; 0 = lowest, 1 = highest), weight from the
     composite_weights seed and contribution = weight x normalised value.
-    A customer never asked for satisfaction gets the neutral 0.5.
+    A customer with no value for an indicator (satisfaction, never asked)
+    gets var('composite_missing_indicator_value'), neutral by default.
 #}
 with
 
@@ -112,7 +113,9 @@ indicators_normalised as (
         indicators_unpivoted.customer_id,
         indicators_unpivoted.indicator,
         indicators_unpivoted.raw_value,
-        coalesce(values_ranked.normalised_value, 0.5) as normalised_value
+        coalesce(
+            values_ranked.normalised_value, {{ var('composite_missing_indicator_value') }}
+        ) as normalised_value
     from indicators_unpivoted
     left join values_ranked
         on

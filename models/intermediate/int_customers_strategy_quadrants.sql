@@ -69,7 +69,7 @@ inputs_joined as (
     select
         activity.customer_id,
         cast(
-            activity.window_revenue * 365.0 / {{ var('scoring_window_days') }}
+            activity.window_revenue * {{ var('days_per_year') }} / {{ var('scoring_window_days') }}
             / nullif(wallets_converted.estimated_annual_spend, 0) as {{ type_double() }}
         ) as share_of_wallet,
         predictions.expected_purchases,

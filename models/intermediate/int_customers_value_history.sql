@@ -43,8 +43,10 @@ history_computed as (
             + coalesce(tickets.tickets_count, 0) * ' ~ var('cost_per_ticket')
         ) }} as cost_to_serve,
         {{ to_money('customers.net_revenue / customers.orders_count') }} as average_order_value,
-        cast(customers.orders_count * 365.0 / greatest(customers.tenure_days, 365) as {{ type_double() }})
-            as orders_per_year
+        cast(
+            customers.orders_count * {{ var('days_per_year') }}
+            / greatest(customers.tenure_days, {{ var('days_per_year') | int }}) as {{ type_double() }}
+        ) as orders_per_year
     from customers
     cross join as_of
     left join tickets

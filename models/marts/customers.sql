@@ -70,7 +70,7 @@ profile_joined as (
         crm_customers.phone_hash,
         coalesce(crm_customers.gender, 'unknown') as gender,
         {{ dbt.datediff('crm_customers.birth_date', 'as_of.as_of_date', 'day') }}
-        / 365.25 as age_years,
+        / {{ var('days_per_year_for_age') }} as age_years,
         crm_customers.annual_income,
         crm_customers.company_size,
         crm_customers.education,

@@ -9,6 +9,7 @@ that is no longer needed fails too, so the list only ever holds live exceptions.
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pytest
+import yaml
 
 from segments import dbt, project, raw_schema
 from tests.conftest import DemoWarehouse
@@ -375,3 +377,18 @@ def test_consumers_read_what_their_exposure_declares(manifest: dict[str, Any]) -
     exposure = manifest["exposures"][f"exposure.{PACKAGE}.segments_report"]
     declared = {name_of(node) for node in exposure["depends_on"]["nodes"]}
     assert {table for _, table in read} <= declared
+
+
+def test_rule_version_hashes_every_var_of_the_rule_sections() -> None:
+    # GIVEN the vars dbt_project.yml declares from its rule sections ("--- Time" on)
+    root = project.project_dir()
+    text = (root / "dbt_project.yml").read_text(encoding="utf-8")
+    declared = yaml.safe_load(text)["vars"][PACKAGE]
+    rule_section = text[text.index("# --- Time") : text.index("\nmodels:")]
+    in_rule_sections = {name for name in declared if re.search(rf"^ +{name}:", rule_section, re.M)}
+    # WHEN the rule_inputs() macro's list is read
+    macro = (root / "macros" / "scoring" / "rule_inputs.sql").read_text(encoding="utf-8")
+    listed = ast.literal_eval(re.search(r"'vars': (\[.*?\])", macro, re.S).group(1))
+    # THEN every rule var is hashed into rule_version, and every listed var exists
+    assert sorted(in_rule_sections - set(listed)) == []
+    assert sorted(set(listed) - set(declared)) == []

@@ -1,0 +1,25 @@
+{#
+    The vars and seeds that decide a tier, written once: int_rule_version
+    hashes them into rule_version, and a test checks that every threshold
+    var of dbt_project.yml's classification sections is listed here. A new
+    scheme adds its vars and seeds here.
+#}
+{% macro rule_inputs() -%}
+    {{ return({
+        'vars': [
+            'as_of_date', 'reporting_currency', 'scoring_window_days', 'abc_a_cut', 'abc_b_cut',
+            'key_account_share', 'mvc_top_share', 'mgc_top_share', 'composite_high_threshold',
+            'composite_mid_threshold', 'share_of_wallet_high_threshold',
+            'upcoming_volume_large_percentile', 'rfm_bins', 'rfm_lookback_days',
+            'clv_time_unit_days', 'clv_horizon_periods', 'clv_annual_discount_rate',
+            'clv_profit_margin', 'cost_per_return', 'cost_per_ticket', 'default_cost_ratio',
+            'lifecycle_new_days', 'lifecycle_active_days', 'lifecycle_churn_days',
+            'lifecycle_loyal_min_orders', 'days_per_year', 'days_per_year_for_age',
+            'composite_missing_indicator_value',
+        ],
+        'seeds': [
+            'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
+            'strategy_quadrants', 'demographic_bands',
+        ],
+    }) }}
+{%- endmacro %}
