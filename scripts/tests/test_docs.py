@@ -1,13 +1,13 @@
 """The README's raw-schema section is the contract in raw_schema.py, word for word;
-the doc blocks read well where they are appended to descriptions; every mart has
-its contract."""
+the dbt files that restate the contract are generated from it; the doc blocks read
+well where they are appended to descriptions. (Contracts and descriptions are
+structure rules: test_project_rules.py.)"""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-import yaml
 
 from segments import project, raw_schema
 
@@ -50,19 +50,3 @@ def test_doc_blocks_hold_no_headings() -> None:
     assert len(blocks) >= 5
     headed = [name for name, body in blocks.items() if re.search(r"^\s*#", body, re.M)]
     assert headed == []
-
-
-def test_every_mart_has_an_enforced_contract() -> None:
-    # GIVEN the marts folder and its yml
-    marts = project.project_dir() / "models" / "marts"
-    documented = {
-        model["name"]: model
-        for path in marts.glob("*.yml")
-        for model in yaml.safe_load(path.read_text()).get("models", [])
-    }
-    # WHEN each mart's config is read
-    names = sorted(path.stem for path in marts.iterdir() if path.suffix in (".sql", ".py"))
-    # THEN every one is a SQL model under an enforced contract (a Python model cannot carry one)
-    for name in names:
-        assert (marts / f"{name}.sql").exists(), f"{name}: marts are SQL models"
-        assert documented[name]["config"]["contract"] == {"enforced": True}, name
