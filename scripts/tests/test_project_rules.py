@@ -145,18 +145,44 @@ def max_parents(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def tested_keys(manifest: dict[str, Any]) -> dict[str, set[tuple[str, ...]]]:
+    """Per model, the column lists its `primary_key` / `unique` tests hold unique."""
+    keys: dict[str, set[tuple[str, ...]]] = {}
+    for test in project_nodes(manifest, "test").values():
+        metadata = test.get("test_metadata") or {}
+        if metadata.get("name") not in ("primary_key", "unique"):
+            continue
+        kwargs = metadata.get("kwargs", {})
+        columns = kwargs.get("columns") or [kwargs.get("column_name") or test.get("column_name")]
+        keys.setdefault(test.get("attached_node"), set()).add(tuple(columns))
+    return keys
+
+
 def primary_key_tested(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     """Every model with a relation has a `primary_key` (or `unique`) test. Ephemeral
-    models have none: they are inlined into the base model that is tested."""
-    tested = {
-        test.get("attached_node")
-        for test in project_nodes(manifest, "test").values()
-        if (test.get("test_metadata") or {}).get("name") in ("primary_key", "unique")
-    }
+    models have none: they are inlined into the base model that is tested. A view
+    that only filters or widens one parent row for row (no join that can repeat a
+    row) is not tested again: its yml declares `meta: {primary_key: [...],
+    key_tested_on: <parent>}`, a direct parent whose key on those columns is tested
+    or itself declared so."""
+    nodes = models(manifest)
+    keys = tested_keys(manifest)
+
+    def key_of(unique_id: str, seen: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
+        node = nodes[unique_id]
+        declared = node["meta"].get("key_tested_on")
+        if unique_id in keys or not declared or unique_id in seen:
+            return keys.get(unique_id, set())
+        parent = f"model.{PACKAGE}.{declared}"
+        key = tuple(node["meta"].get("primary_key", []))
+        if node["config"]["materialized"] != "view" or parent not in parents(node):
+            return set()
+        return {key} if key in key_of(parent, seen | {unique_id}) else set()
+
     return [
-        (node["name"], "no primary_key or unique test")
-        for unique_id, node in models(manifest).items()
-        if node["config"]["materialized"] != "ephemeral" and unique_id not in tested
+        (node["name"], "no primary_key or unique test (nor a key tested on its parent)")
+        for unique_id, node in nodes.items()
+        if node["config"]["materialized"] != "ephemeral" and not key_of(unique_id)
     ]
 
 
@@ -314,6 +340,12 @@ def test_rules_catch_what_they_are_for(manifest: dict[str, Any]) -> None:
     nodes[segments_id]["config"]["contract"]["enforced"] = False
     nodes[segments_id]["columns"]["abc_class"]["description"] = ""
     nodes[segments_id]["raw_code"] += "\nselect x::integer from raw.orders"
+    nodes[f"model.{PACKAGE}.orders"]["meta"]["key_tested_on"] = "customers"
+    enriched_meta = nodes[f"model.{PACKAGE}.int_orders_enriched"]["meta"]
+    enriched_meta["primary_key"] = ["customer_id"]
+    for test in nodes.values():
+        if test.get("attached_node") == f"model.{PACKAGE}.int_customers_classified":
+            test["test_metadata"] = {"name": "not_null"}
     # WHEN the rules run THEN each planted break is reported
     assert ("int_orders_checked", "intermediate model reads base model base_crm__customers") in (
         layers_flow_forward(planted)
@@ -330,6 +362,8 @@ def test_rules_catch_what_they_are_for(manifest: dict[str, Any]) -> None:
         no_hard_coded_relations(planted)
     )
     assert ("customer_segments", "DuckDB-only SQL: '::'") in portable_sql(planted)
+    unkeyed = {name for name, _ in primary_key_tested(planted)}
+    assert {"orders", "int_orders_enriched", "int_customers_classified"} <= unkeyed
 
 
 @pytest.fixture(scope="module")
