@@ -1,6 +1,7 @@
 {#
     lifecycle_stage on hand-made rows at and around each threshold
-    (new 90, active 180, churn 365, loyal 5 purchases).
+    (new 90, active 180, churn 365, loyal 5 purchases), and rows where two
+    rules hold at once (the first in the rule order wins).
 #}
 with
 
@@ -19,7 +20,12 @@ input_rows as (
         ('back after 365 days away', 2, 500, 10, 365, 'active'),
         ('five purchases, recent', 5, 500, 10, 30, 'loyal'),
         ('four purchases, recent', 4, 500, 10, 30, 'active'),
-        ('five purchases, lapsing', 5, 500, 200, 30, 'at_risk')
+        ('five purchases, lapsing', 5, 500, 200, 30, 'at_risk'),
+        -- two rules hold at once: the earlier one in the rule order wins
+        ('long gap and long silence', 3, 900, 366, 400, 'churned'),
+        ('long gap, silent 200 days', 3, 900, 200, 400, 'at_risk'),
+        ('five purchases, back after 400 days', 5, 900, 10, 400, 'reactivated'),
+        ('new and five purchases', 5, 60, 1, 10, 'new')
     ) as rows_given (case_name, orders_count, tenure_days, days_since_last_order, gap_days, expected_stage)
 
 ),
