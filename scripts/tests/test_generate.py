@@ -13,6 +13,7 @@ import pytest
 
 from segments import cli, generate, raw_schema
 from segments.errors import SegmentsError
+from segments.generate import writer as generate_writer
 
 CUSTOMERS = 5_000
 SEED = 7
@@ -514,7 +515,8 @@ def test_twice_the_customers_give_about_twice_the_orders(tmp_path: Path, manifes
 def test_progress_is_reported_on_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generate, "CHUNK_SIZE", 100)
+    # GIVEN chunks of 100 customers (the chunking is the writer's)
+    monkeypatch.setattr(generate_writer, "CHUNK_SIZE", 100)
     generate.generate(250, 1, tmp_path, progress=True)
     err = capsys.readouterr().err
     assert "generate: 100/250 customers (chunk 1/3)" in err

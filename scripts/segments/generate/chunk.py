@@ -1,0 +1,49 @@
+"""One chunk of customers and every table row that hangs off them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from segments.generate.customers import _people, _render_customers
+from segments.generate.defects import (
+    _customers_with_defects,
+    _orders_with_defects,
+    _with_line_duplicates,
+)
+from segments.generate.events import _events
+from segments.generate.frames import Rows
+from segments.generate.invoices import _invoices
+from segments.generate.leads import _leads
+from segments.generate.order_items import _order_items
+from segments.generate.orders import _orders
+from segments.generate.products import _Catalogue
+from segments.generate.reference import Rng
+from segments.generate.tickets import _tickets
+from segments.generate.wallet_estimates import _wallet_estimates
+from segments.generate.writer import _Sequences, _Tally
+
+
+def _chunk(
+    rng: Rng,
+    first_number: int,
+    size: int,
+    catalogue: _Catalogue,
+    sequences: _Sequences,
+    tally: _Tally,
+) -> Iterator[tuple[str, Rows]]:
+    people = _people(rng, np.arange(first_number, first_number + size, dtype=np.int64))
+    orders = _orders(rng, people, catalogue, sequences)
+    clean_customers = _render_customers(rng, people)
+    customers, tests = _customers_with_defects(rng, people, clean_customers, sequences, tally)
+    items = _order_items(rng, orders)
+    events = _events(rng, people, catalogue, sequences)
+    yield "customers", customers
+    yield "orders", _orders_with_defects(rng, orders, tests, sequences, tally)
+    yield "order_items", _with_line_duplicates(rng, "order_items", items, tally)
+    yield "invoices", _invoices(rng, orders, sequences)
+    yield "events", _with_line_duplicates(rng, "events", events, tally)
+    yield "tickets", _tickets(rng, orders, sequences)
+    yield "wallet_estimates", _wallet_estimates(rng, orders)
+    yield "leads", _leads(rng, people, clean_customers, sequences)
