@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import benchmark, cli
+from segments import cli
 from segments.benchmark import artifacts, direct, measure, peers, report
+from segments.benchmark import command as benchmark_command
 from segments.errors import SegmentsError
 
 
@@ -318,7 +319,7 @@ def test_keep_dir_must_be_new_or_empty(tmp_path: Path) -> None:
     (tmp_path / "old.txt").write_text("x", encoding="utf-8")
     # WHEN / THEN --keep refuses it rather than mixing runs
     with pytest.raises(SegmentsError, match="new or empty"):
-        benchmark._work_dir(tmp_path)
+        benchmark_command._work_dir(tmp_path)
 
 
 def test_benchmark_help_exits_zero() -> None:
@@ -347,7 +348,7 @@ def test_memory_limit_is_set_in_the_copy_only(tmp_path: Path) -> None:
     for name in ("profiles.yml", "dbt_project.yml"):
         (tmp_path / name).write_text((root / name).read_text())
     # WHEN the benchmark raises the ci target's memory limit in the copy
-    benchmark.set_memory_limit(tmp_path, "8GB")
+    benchmark_command.set_memory_limit(tmp_path, "8GB")
     # THEN the copy's ci target has it, its other settings and the dev target are
     # unchanged, and the project's own file is untouched
     before, after = profile_output(root, "ci"), profile_output(tmp_path, "ci")
