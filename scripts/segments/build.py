@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from segments import landing, load, project, quality
+from segments import landing, load, options, project, quality
 from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
@@ -65,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--raw-dir", type=Path, help="folder of raw files (orders.csv, ...)")
-    parser.add_argument("--target", default="dev", help="dbt target in profiles.yml (dev, ci)")
+    options.add_target(parser, "to build")
     parser.add_argument("--as-of", dest="as_of", help="compute everything as of this date")
     parser.add_argument(
         "--column-map", type=Path, help="YAML mapping of your column names (see README)"

@@ -48,7 +48,7 @@ from pathlib import Path
 
 import duckdb
 
-from segments import landing, raw_layout, raw_schema
+from segments import landing, raw_layout, raw_schema, sql
 from segments.errors import InputFileError
 from segments.landing import RAW_SCHEMA, Landing
 
@@ -148,8 +148,8 @@ def _utf8_copy(path: Path, scratch: Path) -> Path:
 def _invalid_encoding_sql(columns: list[tuple[str, str]]) -> str:
     """True when a text value of the row holds U+FFFD or a NUL byte."""
     checks = [
-        f"coalesce(contains({_quote(name)}, '{REPLACEMENT_CHARACTER}') "
-        f"or contains({_quote(name)}, chr(0)), false)"
+        f"coalesce(contains({sql.identifier(name)}, '{REPLACEMENT_CHARACTER}') "
+        f"or contains({sql.identifier(name)}, chr(0)), false)"
         for name, data_type in columns
         if data_type == "VARCHAR"
     ]
@@ -159,10 +159,11 @@ def _invalid_encoding_sql(columns: list[tuple[str, str]]) -> str:
 def _source_sql(path: Path, names: list[str], csv_file: bool) -> str:
     """The file's rows under `names` (see raw_layout.landed_names), CSV values as text."""
     if not csv_file:
-        return f"read_parquet({_literal(path)}) as source_file({', '.join(map(_quote, names))})"
-    columns = ", ".join(f"{_string(name)}: 'VARCHAR'" for name in names)
+        aliases = ", ".join(map(sql.identifier, names))
+        return f"read_parquet({sql.literal(str(path))}) as source_file({aliases})"
+    columns = ", ".join(f"{sql.literal(name)}: 'VARCHAR'" for name in names)
     return (
-        f"read_csv({_literal(path)}, header = true, auto_detect = false, delim = ',', "
+        f"read_csv({sql.literal(str(path))}, header = true, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', columns = {{{columns}}}, null_padding = false, "
         "strict_mode = true)"
     )
@@ -216,14 +217,6 @@ def _resolve_columns(
     return resolved
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _check_rows(
     con: duckdb.DuckDBPyConnection,
     landed: str,
@@ -255,7 +248,7 @@ def _check_rows(
     step = max(1, -(-rows // PARSE_CHECK_ROWS))
     measures = ["count(*)"]
     for column, raw_name in checked:
-        text = f"nullif(trim(cast({_quote(raw_name)} as varchar)), '')"
+        text = f"nullif(trim(cast({sql.identifier(raw_name)} as varchar)), '')"
         bad = "false"
         if column.type in PARSE_CHECKS:
             bad = f"{text} is not null and {PARSE_CHECKS[column.type].format(col=text)} is null"
@@ -434,16 +427,12 @@ def _may_hold_invalid_text(path: Path) -> bool:
 
 def _convert(con: duckdb.DuckDBPyConnection, source: str, target: Path) -> None:
     """Write the file's rows, in file order, to a Parquet file."""
-    con.execute(f"copy (select * from {source}) to {_literal(target)} ({LANDING_FORMAT})")
+    con.execute(f"copy (select * from {source}) to {sql.literal(str(target))} ({LANDING_FORMAT})")
 
 
 def _landed_sql(target: Path) -> str:
     """The landed file as a table, with each row's position (file_row_number, 0-based)."""
-    return f"read_parquet({_literal(target)}, file_row_number = true)"
-
-
-def _literal(path: Path) -> str:
-    return _string(str(path))
+    return f"read_parquet({sql.literal(str(target))}, file_row_number = true)"
 
 
 def load_raw(

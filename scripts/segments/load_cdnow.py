@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from segments import build, cdnow, load, project, raw_schema
+from segments import build, cdnow, load, options, project, raw_schema
 from segments.errors import SegmentsError
 
 MANIFEST_NAME = "_manifest.json"
@@ -119,9 +119,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="then load the files and run dbt build, as `segments build --raw-dir <out>` does",
     )
-    command.add_argument(
-        "--target", default="dev", help="dbt target for the build in profiles.yml (default: dev)"
-    )
+    options.add_target(command, "of the build")
     command.set_defaults(func=run)
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from segments.markdown import table as markdown_table
+
 # Types are the logical types the staging models parse to. CSV files are loaded
 # as text; staging parses each value and quarantines the rows it cannot use.
 TEXT = "text"
@@ -289,14 +291,20 @@ def markdown() -> str:
             "",
             tbl.description,
             "",
-            "| column | type | required | meaning |",
-            "|---|---|---|---|",
+            markdown_table(
+                ["column", "type", "required", "meaning"],
+                [
+                    [
+                        f"`{col.name}`",
+                        col.type,
+                        "yes" if col.required else "",
+                        col.description + (" **PII**" if col.pii else ""),
+                    ]
+                    for col in tbl.columns
+                ],
+            ),
+            "",
         ]
-        for col in tbl.columns:
-            flag = "yes" if col.required else ""
-            pii = " **PII**" if col.pii else ""
-            lines.append(f"| `{col.name}` | {col.type} | {flag} | {col.description}{pii} |")
-        lines.append("")
     return "\n".join(lines)
 
 

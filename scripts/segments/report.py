@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from segments import charts, project
+from segments import charts, options, project
 from segments.errors import SegmentsError
 
 REQUIRED_TABLES = (
@@ -75,9 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, help="folder for report.md and the charts (default: target/report)"
     )
-    parser.add_argument(
-        "--target", default="dev", help="dbt target whose warehouse to read (dev, ci)"
-    )
+    options.add_target(parser, "whose warehouse to read")
     parser.set_defaults(func=run)
 
 

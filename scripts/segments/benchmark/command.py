@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from segments import build, project
+from segments import build, options, project
 from segments.benchmark import peers
 from segments.benchmark.environment import (
     machine_info,
@@ -54,9 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="numbers of customers, one run each (default: 10000 100000)",
     )
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help="generator seed (default: 42)"
-    )
+    options.add_seed(parser, default=DEFAULT_SEED)
     parser.add_argument(
         "--threads",
         type=build.positive_int,

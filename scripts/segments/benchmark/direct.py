@@ -9,11 +9,8 @@ from typing import Any
 
 import duckdb
 
+from segments import sql
 from segments.errors import SegmentsError
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _sql_body(sql: str) -> str:
@@ -52,17 +49,18 @@ def _run_python_model(con: duckdb.DuckDBPyConnection, step: Mapping[str, Any]) -
 
 def execute_step(con: duckdb.DuckDBPyConnection, step: Mapping[str, Any]) -> None:
     """Create one seed, view, table or Python model's table."""
-    con.execute(f"create schema if not exists {_quote(step['database'])}.{_quote(step['schema'])}")
+    schema = f"{sql.identifier(step['database'])}.{sql.identifier(step['schema'])}"
+    con.execute(f"create schema if not exists {schema}")
     kind, relation = step["kind"], step["relation"]
     if kind == "seed":
-        path = str(step["path"]).replace("'", "''")
+        path = sql.literal(str(step["path"]))
         types = ", ".join(
-            f"'{name.replace(chr(39), chr(39) * 2)}': '{data_type}'"
+            f"{sql.literal(name)}: {sql.literal(data_type)}"
             for name, data_type in step["types"].items()
         )
         con.execute(
             f"create or replace table {relation} as select * from "
-            f"read_csv('{path}', header = true, types = {{{types}}})"
+            f"read_csv({path}, header = true, types = {{{types}}})"
         )
     elif kind == "python":
         _run_python_model(con, step)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from segments import markdown
+
 Scale = Mapping[str, Any]
 
 
@@ -95,41 +97,44 @@ ROWS: list[tuple[str, Callable[[Scale], str]]] = [
 
 def markdown_table(scales: Sequence[Scale]) -> str:
     """One column per scale, one row per measurement; every row says what it measures."""
-    header = "| measurement | " + " | ".join(f"{s['customers']:,} customers" for s in scales)
-    lines = [header + " |", "|---|" + "---:|" * len(scales)]
-    lines += [f"| {name} | " + " | ".join(cell(s) for s in scales) + " |" for name, cell in ROWS]
-    return "\n".join(lines)
+    return markdown.table(
+        ["measurement", *(f"{s['customers']:,} customers" for s in scales)],
+        [[name, *(cell(s) for s in scales)] for name, cell in ROWS],
+        align="l" + "r" * len(scales),
+    )
 
 
 def slowest_nodes_table(scale: Scale, count: int = 10) -> str:
     """The slowest dbt nodes of one scale, next to the same node run directly when it was."""
-    lines = [
-        f"Slowest dbt nodes at {scale['customers']:,} customers (execution_time):",
-        "",
-        "| node | dbt s | direct s |",
-        "|---|---:|---:|",
+    rows = [
+        [
+            node["unique_id"],
+            f"{node['dbt_seconds']:.2f}",
+            "-" if node["direct_seconds"] is None else f"{node['direct_seconds']:.2f}",
+        ]
+        for node in scale.get("slowest_nodes", [])[:count]
     ]
-    for node in scale.get("slowest_nodes", [])[:count]:
-        direct = "-" if node["direct_seconds"] is None else f"{node['direct_seconds']:.2f}"
-        lines.append(f"| {node['unique_id']} | {node['dbt_seconds']:.2f} | {direct} |")
-    return "\n".join(lines)
+    title = f"Slowest dbt nodes at {scale['customers']:,} customers (execution_time):"
+    return title + "\n\n" + markdown.table(["node", "dbt s", "direct s"], rows, align="lrr")
 
 
 def peers_table(scale: Scale) -> str:
     """Our CLV fit next to the peers' on the same inputs."""
-    lines = [
-        f"CLV fits at {scale['customers']:,} customers (same inputs, maximum likelihood):",
-        "",
-        "| library | BG/NBD + Gamma-Gamma fit | vs ours | max relative parameter difference "
-        "| status |",
-        "|---|---:|---:|---:|---|",
-        f"| this project (segments.clv) | {_seconds(scale.get('clv_fit_s'))} | 1.0x | - | fitted |",
+    rows = [
+        ["this project (segments.clv)", _seconds(scale.get("clv_fit_s")), "1.0x", "-", "fitted"]
     ]
     for peer in scale.get("peers", []):
         fitted = peer.get("status") == "fitted"
-        seconds = _seconds(peer["fit_seconds"]) if fitted else "-"
-        times = _ratio_text(peer.get("times_ours")) if fitted else "-"
-        difference = f"{peer['max_relative_parameter_difference']:.1e}" if fitted else "-"
-        name = f"{peer['peer']} {peer.get('version', '')}".strip()
-        lines.append(f"| {name} | {seconds} | {times} | {difference} | {peer['status']} |")
-    return "\n".join(lines)
+        rows.append(
+            [
+                f"{peer['peer']} {peer.get('version', '')}".strip(),
+                _seconds(peer["fit_seconds"]) if fitted else "-",
+                _ratio_text(peer.get("times_ours")) if fitted else "-",
+                f"{peer['max_relative_parameter_difference']:.1e}" if fitted else "-",
+                peer["status"],
+            ]
+        )
+    header = ["library", "BG/NBD + Gamma-Gamma fit", "vs ours"]
+    header += ["max relative parameter difference", "status"]
+    title = f"CLV fits at {scale['customers']:,} customers (same inputs, maximum likelihood):"
+    return title + "\n\n" + markdown.table(header, rows, align="lrrrl")

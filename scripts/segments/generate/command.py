@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from segments import options
 from segments.generate.chunk import _chunk
 from segments.generate.frames import _columns, _csv_text, _row_count, generated_columns
 from segments.generate.fx_rates import _fx_rates
@@ -119,7 +120,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--customers", type=int, default=5000, help="number of customers (default: 5000)"
     )
-    command.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    options.add_seed(command, default=42)
     command.add_argument("--out", type=Path, required=True, help="output directory")
     command.add_argument(
         "--format", choices=FORMATS, default="csv", dest="fmt", help="file format (default: csv)"

@@ -14,7 +14,7 @@ from typing import TextIO
 import duckdb
 import numpy as np
 
-from segments import raw_schema
+from segments import raw_schema, sql
 from segments.errors import SegmentsError
 from segments.generate.frames import Rows, _columns, _csv_text, _row_count, generated_columns
 from segments.generate.reference import (
@@ -205,21 +205,17 @@ class _PartWriter:
             handle.close()
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _csv_to_parquet(source: Path, target: Path, columns: list[str]) -> None:
     """All-text Parquet; one thread and insertion order keep the bytes deterministic."""
-    types = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in columns)
+    types = ", ".join(f"{sql.literal(name)}: 'VARCHAR'" for name in columns)
     connection = duckdb.connect()
     try:
         connection.execute("set threads = 1")
         connection.execute("set preserve_insertion_order = true")
         connection.execute(
-            f"copy (select * from read_csv({_sql_string(str(source))}, header = true, "
+            f"copy (select * from read_csv({sql.literal(str(source))}, header = true, "
             f"delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-            f"columns = {{{types}}})) to {_sql_string(str(target))} (format parquet)"
+            f"columns = {{{types}}})) to {sql.literal(str(target))} (format parquet)"
         )
     finally:
         connection.close()
