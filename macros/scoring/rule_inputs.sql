@@ -19,7 +19,7 @@
         ],
         'seeds': [
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
-            'strategy_quadrants', 'demographic_bands',
+            'strategy_quadrants', 'demographic_bands', 'credit_ratings',
         ],
     }) }}
 {%- endmacro %}

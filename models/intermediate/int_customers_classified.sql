@@ -32,6 +32,12 @@ strategy as (
 
 ),
 
+credit as (
+
+    select * from {{ ref('int_customers_credit_rated') }}
+
+),
+
 policies as (
 
     select * from {{ ref('service_policies') }}
@@ -52,6 +58,14 @@ schemes_joined as (
         strategy.share_of_wallet,
         strategy.strategy_quadrant,
         strategy.strategy_input_missing,
+        credit.credit_rating,
+        credit.credit_unrated_reason,
+        credit.credit_invoices,
+        credit.on_time_share,
+        credit.avg_days_past_due,
+        credit.worst_days_past_due,
+        credit.overdue_share,
+        credit.revenue_trend,
         policies.coverage_ratio,
         policies.customers_per_rep_min,
         policies.customers_per_rep_max,
@@ -66,6 +80,8 @@ schemes_joined as (
         on abc.customer_id = composite.customer_id
     left join strategy
         on abc.customer_id = strategy.customer_id
+    left join credit
+        on abc.customer_id = credit.customer_id
     left join policies
         on abc.abc_class = policies.abc_class
 

@@ -34,7 +34,8 @@ as_of as (
 
     select
         as_of_date,
-        {{ dbt.dateadd('day', -1 * var('scoring_window_days'), 'as_of_date') }} as window_start_date
+        {{ dbt.dateadd('day', -1 * var('scoring_window_days'), 'as_of_date') }} as window_start_date,
+        {{ dbt.dateadd('day', -2 * var('scoring_window_days'), 'as_of_date') }} as prior_window_start_date
     from {{ ref('int_as_of_date') }}
 
 ),
@@ -70,6 +71,15 @@ orders_aggregated_to_customers as (
         orders.customer_id,
         sum(case when orders.ordered_date > as_of.window_start_date then orders.net_revenue else 0 end)
             as window_revenue,
+        sum(
+            case
+                when
+                    orders.ordered_date > as_of.prior_window_start_date
+                    and orders.ordered_date <= as_of.window_start_date
+                    then orders.net_revenue
+                else 0
+            end
+        ) as prior_window_revenue,
         count(
             case when orders.ordered_date > as_of.window_start_date and orders.is_purchase then orders.order_id end
         ) as window_orders
@@ -122,6 +132,7 @@ final as (
     select
         orders_aggregated_to_customers.customer_id,
         {{ to_money('orders_aggregated_to_customers.window_revenue') }} as window_revenue,
+        {{ to_money('orders_aggregated_to_customers.prior_window_revenue') }} as prior_window_revenue,
         orders_aggregated_to_customers.window_orders,
         coalesce(months_aggregated_to_customers.active_months, 0) as active_months,
         coalesce(categories_aggregated_to_customers.category_count, 0) as category_breadth,

@@ -58,6 +58,16 @@ joined as (
         schemes.share_of_wallet,
         schemes.strategy_quadrant,
         schemes.strategy_input_missing,
+        coalesce(schemes.credit_rating, 'unrated') as credit_rating,
+        case
+            when schemes.credit_rating is null then 'no_invoices' else schemes.credit_unrated_reason
+        end as credit_unrated_reason,
+        coalesce(schemes.credit_invoices, 0) as credit_invoices,
+        schemes.on_time_share,
+        schemes.avg_days_past_due,
+        schemes.worst_days_past_due,
+        schemes.overdue_share,
+        schemes.revenue_trend,
         clv.revenue_to_date,
         clv.profit_to_date,
         clv.predicted_clv,

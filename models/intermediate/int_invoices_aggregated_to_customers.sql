@@ -1,0 +1,87 @@
+{#
+    Payment behaviour of each customer with an invoice issued in the scoring
+    window, as of the as-of date: a payment after the as-of date is not yet
+    made. Amounts in the reporting currency (rate of the issue date).
+#}
+with
+
+invoices as (
+
+    select * from {{ ref('stg_billing__invoices') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_finance__fx_rates') }}
+
+),
+
+as_of as (
+
+    select
+        as_of_date,
+        {{ dbt.dateadd('day', -1 * var('scoring_window_days'), 'as_of_date') }} as window_start_date
+    from {{ ref('int_as_of_date') }}
+
+),
+
+invoices_in_window as (
+
+    select
+        invoices.customer_id,
+        invoices.due_date,
+        invoices.amount * case
+            when invoices.currency_code = '{{ var("reporting_currency") }}' then 1
+            else fx_rates.rate_to_reporting
+        end as amount_reporting,
+        invoices.due_date <= as_of.as_of_date as is_due,
+        case when invoices.paid_date <= as_of.as_of_date then invoices.paid_date end as paid_date,
+        as_of.as_of_date
+    from invoices
+    cross join as_of
+    left join fx_rates
+        on
+            invoices.currency_code = fx_rates.currency_code
+            and invoices.issued_date >= fx_rates.valid_from
+            and invoices.issued_date < fx_rates.valid_to
+    where invoices.issued_date > as_of.window_start_date and invoices.issued_date <= as_of.as_of_date
+
+),
+
+{# Days past due: of the payment, or so far for an invoice still unpaid;
+    0 when paid by the due date. Only invoices due by the as-of date count. #}
+days_past_due_computed as (
+
+    select
+        customer_id,
+        amount_reporting,
+        is_due,
+        is_due and paid_date is not null and paid_date <= due_date as is_paid_on_time,
+        is_due and paid_date is null and due_date < as_of_date as is_overdue,
+        case
+            when is_due then greatest(
+                {{ dbt.datediff('due_date', 'coalesce(paid_date, as_of_date)', 'day') }}, 0
+            )
+        end as days_past_due
+    from invoices_in_window
+
+),
+
+aggregated_to_customers as (
+
+    select
+        customer_id,
+        count(*) as invoices_count,
+        sum(case when is_due then 1 else 0 end) as invoices_due,
+        sum(case when is_paid_on_time then 1 else 0 end) as invoices_paid_on_time,
+        avg(days_past_due) as avg_days_past_due,
+        max(days_past_due) as worst_days_past_due,
+        {{ to_money('sum(amount_reporting)') }} as billed_amount,
+        {{ to_money('sum(case when is_overdue then amount_reporting else 0 end)') }} as overdue_amount
+    from days_past_due_computed
+    group by customer_id
+
+)
+
+select * from aggregated_to_customers
