@@ -14,7 +14,8 @@
             'clv_time_unit_days', 'clv_horizon_periods', 'clv_annual_discount_rate',
             'clv_profit_margin', 'cost_per_return', 'cost_per_ticket', 'default_cost_ratio',
             'lifecycle_new_days', 'lifecycle_active_days', 'lifecycle_churn_days',
-            'lifecycle_loyal_min_orders', 'days_per_year', 'days_per_year_for_age',
+            'lifecycle_loyal_min_orders', 'lifecycle_at_risk_rhythm_multiple',
+            'lifecycle_churn_rhythm_multiple', 'lifecycle_at_risk_min_days', 'days_per_year', 'days_per_year_for_age',
             'composite_missing_indicator_value',
         ],
         'seeds': [

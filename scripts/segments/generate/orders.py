@@ -27,6 +27,7 @@ from segments.generate.reference import (
     _DAY,
     CHANNEL_WEIGHTS_B2B,
     CHANNEL_WEIGHTS_B2C,
+    END_S,
     ORDER_CHANNELS,
     Frame,
     Rng,
@@ -73,12 +74,34 @@ def _order_counts(rng: Rng, people: _People) -> np.ndarray:
     return np.where(never, 0, np.where(one_time, 1, repeat))
 
 
+def _with_comebacks(
+    times: np.ndarray, is_first: np.ndarray, customer: np.ndarray, people: _People
+) -> np.ndarray:
+    """About 8% of repeat customers lapse before their last order: it moves 400-699 days later.
+
+    The demo so has reactivated customers. Chosen and sized by a hash of the customer
+    number, not the random stream, so every other value is the same as without comebacks;
+    a comeback that would fall after the data window is skipped. Rows are grouped by
+    customer, each group starting with its first order (`is_first`).
+    """
+    if not len(times):
+        return times
+    group = np.cumsum(is_first) - 1
+    last = np.maximum.reduceat(np.where(is_first, -1, times), np.flatnonzero(is_first))[group]
+    number = people.numbers[customer].astype(np.uint64)
+    chosen = (number * np.uint64(2654435761)) % np.uint64(1000) < np.uint64(80)
+    back = last + (400 + (number * np.uint64(40503)) % np.uint64(300)).astype(np.int64) * _DAY
+    moved = chosen & ~is_first & (times == last) & (back < END_S - 1)
+    return np.where(moved, back, times)
+
+
 def _orders(rng: Rng, people: _People, catalogue: _Catalogue, sequences: _Sequences) -> _Orders:
     counts = _order_counts(rng, people)
     customer = np.repeat(np.arange(len(counts)), counts)
     is_first = np.ones(len(customer), dtype=bool)
     is_first[1:] = customer[1:] != customer[:-1]
     later = _seasonal_times(rng, people.first_order_s[customer], people.active_end_s[customer])
+    later = _with_comebacks(later, is_first, customer, people)
     ordered = np.where(is_first, people.first_order_s[customer], later)
     # Order size in USD: a per-customer level (value-driven, B2B larger) times order noise.
     level = np.exp(rng.normal(3.9, 0.45, len(counts))) * people.value**0.3
