@@ -20,7 +20,7 @@
         ],
         'seeds': [
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
-            'strategy_quadrants', 'demographic_bands', 'credit_ratings',
+            'strategy_quadrants', 'demographic_bands', 'credit_ratings', 'sales_regions',
         ],
     }) }}
 {%- endmacro %}

@@ -9,7 +9,7 @@
         'customers': {
             'source': 'crm',
             'key': ['customer_id'],
-            'columns': ['customer_id', 'full_name', 'email', 'phone', 'customer_type', 'birth_date', 'gender', 'annual_income', 'education', 'occupation', 'industry', 'company_size', 'country', 'city', 'signup_at', 'acquisition_channel', 'referred_by_customer_id'],
+            'columns': ['customer_id', 'full_name', 'email', 'phone', 'customer_type', 'birth_date', 'gender', 'annual_income', 'education', 'occupation', 'industry', 'business_type', 'company_size', 'country', 'city', 'signup_at', 'acquisition_channel', 'referred_by_customer_id'],
             'required': ['customer_id'],
             'pii': ['full_name', 'email', 'phone'],
         },

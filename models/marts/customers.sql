@@ -29,6 +29,12 @@ countries as (
 
 ),
 
+sales_regions as (
+
+    select * from {{ ref('sales_regions') }}
+
+),
+
 bands as (
 
     select * from {{ ref('demographic_bands') }}
@@ -76,9 +82,14 @@ profile_joined as (
         crm_customers.education,
         crm_customers.occupation,
         crm_customers.industry,
+        case
+            when crm_customers.customer_type = 'b2b' then coalesce(crm_customers.business_type, 'unknown')
+        end as business_type,
         crm_customers.country_code,
         countries.country_name,
         coalesce(countries.region, 'Unknown') as region,
+        coalesce(countries.subregion, 'Unknown') as subregion,
+        coalesce(sales_regions.sales_region, 'Unknown') as sales_region,
         crm_customers.city,
         cast(crm_customers.signup_at as date) as signup_date,
         crm_customers.acquisition_channel,
@@ -99,6 +110,8 @@ profile_joined as (
         on population.customer_id = events.customer_id
     left join countries
         on crm_customers.country_code = countries.country_code
+    left join sales_regions
+        on countries.subregion = sales_regions.subregion
 
 ),
 
@@ -117,10 +130,13 @@ bands_assigned as (
         profile_joined.education,
         profile_joined.occupation,
         profile_joined.industry,
+        profile_joined.business_type,
         size_bands.band_label as company_size_band,
         profile_joined.country_code,
         profile_joined.country_name,
         profile_joined.region,
+        profile_joined.subregion,
+        profile_joined.sales_region,
         profile_joined.city,
         profile_joined.signup_date,
         profile_joined.acquisition_channel,

@@ -94,6 +94,13 @@ TABLES: tuple[Table, ...] = (
             _c("education", TEXT, "Highest education level (B2C)."),
             _c("occupation", TEXT, "Occupation (B2C)."),
             _c("industry", TEXT, "Industry (B2B)."),
+            _c(
+                "business_type",
+                TEXT,
+                "B2B business type: retailer, manufacturer, trading company, cross-border "
+                "seller, wholesaler, distributor, service provider (spellings in the "
+                "business_types seed).",
+            ),
             _c("company_size", INTEGER, "Employees (B2B)."),
             _c("country", TEXT, "Country: ISO 3166 alpha-2 or alpha-3 code or English name."),
             _c("city", TEXT, "City."),

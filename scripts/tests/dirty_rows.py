@@ -279,6 +279,16 @@ def catalogue() -> list[Dirty]:
         _customer("CZ0000006", "space", REPAIRED, "invalid_email", email="spaces in@example.com"),
         _customer("CZ0000009", "unknown country", REPAIRED, "unknown_country", country="Atlantis"),
         _customer(
+            "CZ0000012",
+            "unknown business type",
+            REPAIRED,
+            "unknown_business_type",
+            business_type="spaceship",
+        ),
+        _customer(
+            "CZ0000013", "business type 'Cross-Border'", PARSED, business_type="Cross-Border"
+        ),
+        _customer(
             "CZ0000010", "income 'lots'", REPAIRED, "invalid_optional_number", annual_income="lots"
         ),
         _customer(

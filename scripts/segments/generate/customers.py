@@ -30,6 +30,7 @@ from segments.generate.reference import (
     _END_DAY,
     ACQUISITION_B2B,
     ACQUISITION_B2C,
+    BUSINESS_TYPE_SPELLINGS,
     COMPANY_SECTORS,
     COMPANY_WORDS,
     DEVICES,
@@ -153,6 +154,7 @@ def _render_customers(rng: Rng, people: _People, with_referrals: bool = True) ->
             b2b | (rng.random(size) < 0.06),
         ),
         industry=_blank(_text(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), size)], b2c),
+        business_type=_business_types(people),
         company_size=_blank(size_employees.astype(TEXT), b2c),
         country=_country_spellings(rng, people.country),
         city=_CITIES[people.city],
@@ -160,6 +162,14 @@ def _render_customers(rng: Rng, people: _People, with_referrals: bool = True) ->
         acquisition_channel=channel,
         referred_by_customer_id=referrer,
     )
+
+
+def _business_types(people: _People) -> np.ndarray:
+    """A spelling per B2B customer, 15% left blank; from a hash of the customer number,
+    not the random stream, so the other columns are what they were without it."""
+    spread = (people.numbers.astype(np.uint64) * np.uint64(2246822519)) % np.uint64(1000)
+    kinds = _text(BUSINESS_TYPE_SPELLINGS)[spread % np.uint64(len(BUSINESS_TYPE_SPELLINGS))]
+    return _blank(kinds, ~people.is_b2b | (spread >= 850))
 
 
 def _referrers(rng: Rng, people: _People) -> np.ndarray:

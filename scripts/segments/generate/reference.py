@@ -221,6 +221,13 @@ INDUSTRIES = (
 )  # fmt: skip
 
 
+# B2B business types as CRMs spell them (the business_types seed reads each).
+BUSINESS_TYPE_SPELLINGS = (
+    "Retailer", "retail", "Manufacturer", "manufacturer", "Trading Company", "trading_company",
+    "Cross-border seller", "Wholesaler", "wholesale", "Distributor", "Service provider",
+)  # fmt: skip
+
+
 ACQUISITION_B2C = (("organic_search", 0.3), ("paid_search", 0.25), ("social", 0.2),
                    ("email", 0.1), ("affiliate", 0.05), ("direct", 0.1))  # fmt: skip
 

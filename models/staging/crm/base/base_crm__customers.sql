@@ -17,6 +17,12 @@ country_aliases as (
 
 ),
 
+business_types as (
+
+    select * from {{ ref('business_types') }}
+
+),
+
 typed as (
 
     select
@@ -32,6 +38,8 @@ typed as (
         lower({{ clean_text('source.education') }}) as education,
         lower({{ clean_text('source.occupation') }}) as occupation,
         lower({{ clean_text('source.industry') }}) as industry,
+        {{ clean_text('source.business_type') }} as business_type_text,
+        business_types.business_type,
         {{ parse_integer('source.company_size') }} as company_size,
         {{ clean_text('source.company_size') }} is not null as has_company_size,
         {{ clean_text('source.country') }} as country_text,
@@ -45,6 +53,11 @@ typed as (
     from source
     left join country_aliases
         on upper({{ clean_text('source.country') }}) = country_aliases.country_alias
+    {# Spellings compared in lower case with _ and - read as spaces. #}
+    left join business_types
+        on
+            replace(replace(lower({{ clean_text('source.business_type') }}), '_', ' '), '-', ' ')
+            = business_types.spelling
 
 ),
 
@@ -68,6 +81,7 @@ rules_applied as {{ materialized_cte() }} (
         case
             when email is not null and not {{ is_valid_email('email') }} then 'invalid_email'
             when country_text is not null and country_code is null then 'unknown_country'
+            when business_type_text is not null and business_type is null then 'unknown_business_type'
             when
                 {{ is_unusable_number('has_annual_income', 'annual_income') }}
                 or {{ is_unusable_number('has_company_size', 'company_size') }}
@@ -97,6 +111,7 @@ final as (
         rules_applied.education,
         rules_applied.occupation,
         rules_applied.industry,
+        rules_applied.business_type,
         case when rules_applied.company_size >= 0 then rules_applied.company_size end as company_size,
         rules_applied.country_code,
         rules_applied.city,
