@@ -4,13 +4,15 @@
       default every row) has exactly one value, and one of `values`;
     - rows outside the population have no value (null);
     - each key appears once, so no customer sits in two tiers.
+    `values_from` / `values_column` add the values of a relation's column to
+    `values` (categories the user defines in a seed).
     Returns the offending keys with what is wrong.
 #}
-{% test tier_coverage(model, column_name, values, key='customer_id', population=none) %}
-    {{ return(adapter.dispatch('test_tier_coverage', 'customer_segments')(model, column_name, values, key, population)) }}
+{% test tier_coverage(model, column_name, values, key='customer_id', population=none, values_from=none, values_column=none) %}
+    {{ return(adapter.dispatch('test_tier_coverage', 'customer_segments')(model, column_name, values, key, population, values_from, values_column)) }}
 {% endtest %}
 
-{% macro default__test_tier_coverage(model, column_name, values, key, population) %}
+{% macro default__test_tier_coverage(model, column_name, values, key, population, values_from=none, values_column=none) %}
     {%- set in_population = population if population else 'true' -%}
     with
 
@@ -27,7 +29,9 @@
                     {%- for value in values -%}
                         {{ "'" ~ value | replace("'", "''") ~ "'" if value is string else value }}{{ ", " if not loop.last }}
                     {%- endfor -%}
-                ) then 'value not accepted'
+                )
+                {%- if values_from %} and {{ column_name }} not in (select {{ values_column }} from {{ values_from }}){% endif %}
+                    then 'value not accepted'
             end as problem
         from {{ model }}
 

@@ -15,12 +15,13 @@
             'clv_profit_margin', 'cost_per_return', 'cost_per_ticket', 'default_cost_ratio',
             'lifecycle_new_days', 'lifecycle_active_days', 'lifecycle_churn_days',
             'lifecycle_loyal_min_orders', 'lifecycle_at_risk_rhythm_multiple',
-            'lifecycle_churn_rhythm_multiple', 'lifecycle_at_risk_min_days', 'days_per_year', 'days_per_year_for_age',
-            'composite_missing_indicator_value',
+            'lifecycle_churn_rhythm_multiple', 'lifecycle_at_risk_min_days', 'days_per_year',
+            'days_per_year_for_age', 'composite_missing_indicator_value', 'custom_category_default',
         ],
         'seeds': [
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
             'strategy_quadrants', 'demographic_bands', 'credit_ratings', 'sales_regions',
+            'custom_category_rules',
         ],
     }) }}
 {%- endmacro %}

@@ -2,8 +2,13 @@
     The wide table: one row per customer (the customers mart's population),
     every classification scheme side by side, with the as-of date and the
     version of the rules that produced them. Schemes that need a purchase
-    are null for customers without one. See the schemes doc.
+    are null for customers without one. See the schemes doc. Last, the
+    custom category: the rules of the custom_category_rules seed over these
+    columns and the customers mart's (see custom_category).
 #}
+{%- set category_columns = custom_category_columns(
+    [('customer_segments', 'joined'), ('customers', 'customers')], exclude=['custom_category']
+) if execute else {} -%}
 with
 
 customers as (
@@ -44,6 +49,7 @@ joined as (
         rule_version.rule_version,
         customers.customer_type,
         customers.region,
+        customers.sales_region,
         customers.lifecycle_stage,
         customers.orders_count > 0 as has_purchased,
         rfm.rfm_segment,
@@ -88,6 +94,18 @@ joined as (
     left join schemes
         on customers.customer_id = schemes.customer_id
 
+),
+
+categorized as (
+
+    select
+        joined.*,
+        {{ custom_category(ref('custom_category_rules'), category_columns, var('custom_category_default')) }}
+            as custom_category
+    from joined
+    inner join customers
+        on joined.customer_id = customers.customer_id
+
 )
 
-select * from joined
+select * from categorized

@@ -140,7 +140,9 @@ def run_dbt(
         status = str(node_result.status)
         statuses[status] += 1
         if status in FAILED_STATUSES:
-            message = [line.strip() for line in (node_result.message or "").strip().splitlines()]
+            # Without Jinja's call stack ("> in macro ..."): the cause is the last line left.
+            lines = (line.strip() for line in (node_result.message or "").splitlines())
+            message = [line for line in lines if line and not line.startswith(">")]
             detail = message[0] if message else ""
             if status == "error" and len(message) > 1:  # the database's error, e.g. a full disk
                 detail += f": {message[-1]}"
