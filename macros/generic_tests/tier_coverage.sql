@@ -8,7 +8,7 @@
     `values` (categories the user defines in a seed).
     Returns the offending keys with what is wrong.
 #}
-{% test tier_coverage(model, column_name, values, key='customer_id', population=none, values_from=none, values_column=none) %}
+{% test tier_coverage(model, column_name, values=[], key='customer_id', population=none, values_from=none, values_column=none) %}
     {{ return(adapter.dispatch('test_tier_coverage', 'customer_segments')(model, column_name, values, key, population, values_from, values_column)) }}
 {% endtest %}
 
@@ -25,12 +25,14 @@
                     then 'value outside the base population'
                 when ({{ in_population }}) and {{ column_name }} is null
                     then 'no value'
-                when ({{ in_population }}) and {{ column_name }} not in (
-                    {%- for value in values -%}
-                        {{ "'" ~ value | replace("'", "''") ~ "'" if value is string else value }}{{ ", " if not loop.last }}
-                    {%- endfor -%}
-                )
-                {%- if values_from %} and {{ column_name }} not in (select {{ values_column }} from {{ values_from }}){% endif %}
+                when ({{ in_population }})
+                    {%- if values %} and {{ column_name }} not in (
+                        {%- for value in values -%}
+                            {{ "'" ~ value | replace("'", "''") ~ "'" if value is string else value }}{{ ", " if not loop.last }}
+                        {%- endfor -%}
+                    )
+                    {%- endif %}
+                    {%- if values_from %} and {{ column_name }} not in (select {{ values_column }} from {{ values_from }}){% endif %}
                     then 'value not accepted'
             end as problem
         from {{ model }}

@@ -17,6 +17,8 @@
             'lifecycle_loyal_min_orders', 'lifecycle_at_risk_rhythm_multiple',
             'lifecycle_churn_rhythm_multiple', 'lifecycle_at_risk_min_days', 'days_per_year',
             'days_per_year_for_age', 'composite_missing_indicator_value', 'custom_category_default',
+            'cluster_k_min', 'cluster_k_max', 'cluster_sample_size', 'cluster_silhouette_sample_size',
+            'cluster_seed',
         ],
         'seeds': [
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',

@@ -38,6 +38,12 @@ credit as (
 
 ),
 
+clusters as (
+
+    select * from {{ ref('int_customers_clustered') }}
+
+),
+
 policies as (
 
     select * from {{ ref('service_policies') }}
@@ -66,6 +72,8 @@ schemes_joined as (
         credit.worst_days_past_due,
         credit.overdue_share,
         credit.revenue_trend,
+        clusters.cluster_id,
+        clusters.cluster_label,
         policies.coverage_ratio,
         policies.customers_per_rep_min,
         policies.customers_per_rep_max,
@@ -82,6 +90,8 @@ schemes_joined as (
         on abc.customer_id = strategy.customer_id
     left join credit
         on abc.customer_id = credit.customer_id
+    left join clusters
+        on abc.customer_id = clusters.customer_id
     left join policies
         on abc.abc_class = policies.abc_class
 

@@ -74,6 +74,8 @@ joined as (
         schemes.worst_days_past_due,
         schemes.overdue_share,
         schemes.revenue_trend,
+        schemes.cluster_id,
+        schemes.cluster_label,
         clv.revenue_to_date,
         clv.profit_to_date,
         clv.predicted_clv,
