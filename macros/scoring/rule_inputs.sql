@@ -23,7 +23,8 @@
         'seeds': [
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
             'strategy_quadrants', 'demographic_bands', 'credit_ratings', 'sales_regions',
-            'custom_category_rules',
+            'custom_category_rules', 'prospect_score_weights', 'prospect_score_points',
+            'prospect_grades',
         ],
     }) }}
 {%- endmacro %}
