@@ -19,6 +19,13 @@ DOCUMENTED = [
     "composite_weights",
     "demographic_bands",
     "rfm_segments",
+    "credit_ratings",
+    "custom_category_rules",
+    "prospect_score_weights",
+    "prospect_score_points",
+    "prospect_grades",
+    "sales_regions",
+    "business_types",
 ]
 
 
