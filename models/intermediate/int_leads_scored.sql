@@ -113,8 +113,13 @@ points_assigned as (
                     and (points.upper_bound is null or factor_values.number_value < points.upper_bound)
                 )
             )
-    group by factor_values.lead_id, factor_values.factor, weights.score_part, weights.weight,
-        factor_values.number_value, factor_values.category_value
+    group by
+        factor_values.lead_id,
+        factor_values.factor,
+        weights.score_part,
+        weights.weight,
+        factor_values.number_value,
+        factor_values.category_value
 
 ),
 
