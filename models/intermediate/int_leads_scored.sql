@@ -144,7 +144,6 @@ final as (
 
     select
         leads_as_of.lead_id,
-        leads_as_of.company_name,
         leads_as_of.country_code,
         leads_as_of.sales_region,
         leads_as_of.industry,

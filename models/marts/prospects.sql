@@ -40,7 +40,6 @@ graded as (
     select
         leads.lead_id,
         as_of.as_of_date,
-        leads.company_name,
         leads.country_code,
         leads.sales_region,
         leads.industry,

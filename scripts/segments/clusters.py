@@ -192,10 +192,10 @@ def _typed(result: pd.DataFrame, chosen: int, silhouette: float | None) -> pd.Da
     result["silhouette"] = np.nan if silhouette is None else silhouette
     return result.astype(
         {
-            "customer_id": "object",
+            "customer_id": "str",
             **dict.fromkeys(FEATURES, "float64"),
             "cluster_id": "int64",
-            "cluster_label": "object",
+            "cluster_label": "str",
             "clusters_chosen": "int64",
             "silhouette": "float64",
         }

@@ -108,7 +108,14 @@ def test_identical_customers_are_one_typical_cluster() -> None:
 def test_no_customers_give_an_empty_typed_result() -> None:
     result = assign_clusters(_empty(), ClusterConfig())
     assert result.empty
-    assert str(result["cluster_id"].dtype) == "int64"
+    # typed, so the warehouse table gets its columns' types even when empty
+    assert [
+        str(result[column].dtype) for column in ("customer_id", "cluster_id", "cluster_label")
+    ] == [
+        "str",
+        "int64",
+        "str",
+    ]
 
 
 def _empty() -> pd.DataFrame:
