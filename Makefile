@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := data/demo
 DEMO_CUSTOMERS ?= 5000
 TEST_DIR := target/test
+# pytest workers (pytest-xdist): the suite is mostly whole builds, one per core.
+PYTEST_WORKERS ?= 2
 export DBT_PROFILES_DIR := $(CURDIR)
 
 PEERS_VENV := .venv-peers
@@ -41,7 +43,7 @@ dbt-test: $(STAMP)
 	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/segments build --raw-dir $(TEST_DIR)/raw --target ci
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 test: lint dbt-test pytest
 

@@ -77,6 +77,21 @@ def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> DirtyBuild:
     return DirtyBuild(raw_dir, warehouse, manifest, injected)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker: hand the tally to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_tally"] = TALLY.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """On the pytest-xdist controller: add up the tallies of the workers."""
+    tally = getattr(node, "workeroutput", {}).get("reliability_tally")
+    if tally:
+        TALLY.merge(tally)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The reliability suite's one-line account, when any of its tests ran."""
     if (

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -61,6 +62,22 @@ class Tally:
             f"{self.fates[LOST]} lost; {self.files_rejected} bad files rejected; "
             f"{self.settings_refused} bad settings refused; {self.faults_survived} faults survived"
         )
+
+    def as_dict(self) -> dict[str, Any]:
+        """What a pytest-xdist worker sends back to the controller."""
+        return {
+            "fates": dict(self.fates),
+            "files_rejected": self.files_rejected,
+            "settings_refused": self.settings_refused,
+            "faults_survived": self.faults_survived,
+        }
+
+    def merge(self, other: dict[str, Any]) -> None:
+        """Adds a worker's tally (from `as_dict`)."""
+        self.fates.update(other["fates"])
+        self.files_rejected += other["files_rejected"]
+        self.settings_refused += other["settings_refused"]
+        self.faults_survived += other["faults_survived"]
 
 
 TALLY = Tally()

@@ -151,7 +151,11 @@ class BuildProcess:
         return returncode
 
     def output(self) -> str:
-        return "".join(self.seen)
+        """What the build printed. A process stopped inside DuckDB may have the Python
+        binding report objects it still held at exit ("nanobind: leaked ..."), after the
+        build's own last line: that report is the interpreter's, not the build's."""
+        text = "".join(self.seen)
+        return text.split("nanobind: leaked", 1)[0]
 
     def close(self) -> None:
         if self.process.poll() is None:
