@@ -122,6 +122,7 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
             "model.p.int_clv_inputs",
             "model.p.int_as_of_date",
             language="python",
+            raw_code="def model(dbt, session): ...",
         ),
     }
     run_results = {"results": [{"unique_id": "model.p.stg", "compiled_code": "select 2"}]}
@@ -144,15 +145,16 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
     # AND the seed is read from the project dbt built, with dbt's column types
     assert by_name["map"]["path"] == str(tmp_path / "seeds" / "map.csv")
     assert by_name["map"]["types"] == {"code": "VARCHAR"}
-    # AND the Python model knows its inputs' relations and its clv config
+    # AND the Python model knows its code, its inputs' relations and its config
     assert by_name["int_clv_model_parameters"]["refs"] == {
         "int_clv_inputs": '"bench"."marts"."int_clv_inputs"',
         "int_as_of_date": '"bench"."marts"."int_as_of_date"',
     }
-    assert by_name["int_clv_model_parameters"]["config"] == {"clv_time_unit_days": 7}
+    assert by_name["int_clv_model_parameters"]["config"]["clv_time_unit_days"] == 7
+    assert by_name["int_clv_model_parameters"]["code"] == "def model(dbt, session): ..."
 
 
-def test_execute_step_creates_seeds_views_and_tables(tmp_path: Path) -> None:
+def test_execute_step_creates_seeds_views_tables_and_python_models(tmp_path: Path) -> None:
     # GIVEN a seed file and a database named like the relations in the plan
     seed = tmp_path / "map.csv"
     seed.write_text("code,weight\n007,0.5\n", encoding="utf-8")
@@ -181,16 +183,38 @@ def test_execute_step_creates_seeds_views_and_tables(tmp_path: Path) -> None:
             "relation": '"bench"."marts"."mart"',
             "sql": 'select * from "bench"."staging"."stg"',
         },
+        base
+        | {
+            "kind": "python",
+            "name": "py",
+            "schema": "marts",
+            "relation": '"bench"."marts"."py"',
+            "code": (
+                "def model(dbt, session):\n"
+                "    dbt.config(materialized='table')\n"
+                "    factor = dbt.config.get('factor')\n"
+                "    return dbt.ref('mart').project(f'code, doubled * {factor} as scaled')\n"
+            ),
+            "refs": {"mart": '"bench"."marts"."mart"'},
+            "config": {"materialized": "table", "factor": 3},
+        },
     ]
     # WHEN each step is executed
     for step in steps:
         direct.execute_step(con, step)
     # THEN the seed kept the text type dbt gave it (leading zero) and the chain is built
     assert con.execute("select * from marts.mart").fetchall() == [("007", 1.0)]
+    # AND the Python model ran its own code on its ref, with its config
+    assert con.execute("select * from marts.py").fetchall() == [("007", 3.0)]
     kinds = con.execute(
-        "select table_schema, table_type from information_schema.tables order by 1"
+        "select table_schema, table_type from information_schema.tables order by 1, 2"
     ).fetchall()
-    assert kinds == [("config", "BASE TABLE"), ("marts", "BASE TABLE"), ("staging", "VIEW")]
+    assert kinds == [
+        ("config", "BASE TABLE"),
+        ("marts", "BASE TABLE"),
+        ("marts", "BASE TABLE"),
+        ("staging", "VIEW"),
+    ]
     con.close()
 
 

@@ -13,10 +13,6 @@ from segments.errors import SegmentsError
 
 # Tables whose row counts must agree between the dbt build and the direct run.
 COMPARED_SCHEMAS = ("marts", "audit")
-PYTHON_MODEL_INPUTS = {
-    "int_clv_model_parameters": ("int_clv_inputs", "int_as_of_date"),
-    "int_clv_predictions": ("int_clv_inputs", "int_clv_model_parameters"),
-}
 # run_results.json unique_id prefix -> the kind it is reported under.
 RUN_RESULT_KINDS = {
     "model": "models",
@@ -118,11 +114,10 @@ def direct_plan(
         elif materialized == "ephemeral":
             continue  # dbt pastes it into its dependants' SQL as a CTE
         elif node.get("language") == "python":
-            if node["name"] not in PYTHON_MODEL_INPUTS:
-                raise SegmentsError(f"no direct equivalent for the Python model {node['name']}")
             step |= {
                 "kind": "python",
-                "config": {k: v for k, v in node["config"].items() if k.startswith("clv_")},
+                "code": node.get("raw_code", ""),
+                "config": dict(node["config"]),
                 "refs": {
                     nodes[dep]["name"]: nodes[dep]["relation_name"]
                     for dep in node["depends_on"]["nodes"]

@@ -17,27 +17,32 @@ def _sql_body(sql: str) -> str:
     return sql.strip().rstrip(";").rstrip()
 
 
+class _Config(dict):
+    """`dbt.config` of a Python model: `dbt.config(...)` sets nothing, `.get` reads."""
+
+    def __call__(self, **_: Any) -> None:
+        return None
+
+
+class _Dbt:
+    """The part of dbt's Python-model API the models use: `ref` and `config`."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, refs: Mapping[str, str], config: Mapping[str, Any]
+    ) -> None:
+        self._con, self._refs = con, refs
+        self.config = _Config(config)
+
+    def ref(self, name: str) -> duckdb.DuckDBPyRelation:
+        return self._con.sql(f"select * from {self._refs[name]}")
+
+
 def _run_python_model(con: duckdb.DuckDBPyConnection, step: Mapping[str, Any]) -> None:
-    """The two CLV Python models, calling what the models call, on DataFrames from DuckDB."""
-    import pandas as pd
-
-    from segments.clv_model import ClvConfig, fit_parameters, predict
-
-    refs, settings = step["refs"], step["config"]
-    config = ClvConfig.from_config(
-        time_unit_days=settings.get("clv_time_unit_days"),
-        horizon_periods=settings.get("clv_horizon_periods"),
-        annual_discount_rate=settings.get("clv_annual_discount_rate"),
-        profit_margin=settings.get("clv_profit_margin"),
-    )
-    inputs = con.sql(f"select * from {refs['int_clv_inputs']}").df()
-    if step["name"] == "int_clv_model_parameters":
-        as_of = con.sql(f"select * from {refs['int_as_of_date']}").df()["as_of_date"].iloc[0]
-        as_of = None if pd.isna(as_of) else pd.Timestamp(as_of).date()
-        frame = fit_parameters(inputs, as_of, config)
-    else:
-        parameters = con.sql(f"select * from {refs['int_clv_model_parameters']}").df().iloc[0]
-        frame = predict(inputs, parameters, config)
+    """A Python model's own `model(dbt, session)`, on the relations its refs name."""
+    namespace: dict[str, Any] = {}
+    exec(compile(step["code"], f"<model {step['name']}>", "exec"), namespace)
+    result = namespace["model"](_Dbt(con, step["refs"], step["config"]), con)
+    frame = result.df() if isinstance(result, duckdb.DuckDBPyRelation) else result
     con.register("benchmark_model_frame", frame)
     try:
         con.execute(
