@@ -55,7 +55,7 @@ class ClusterConfig:
     k_min: int = 2
     k_max: int = 8
     sample_size: int = 20_000
-    silhouette_sample_size: int = 5_000
+    silhouette_sample_size: int = 3_000
     seed: int = 42
 
     @classmethod
