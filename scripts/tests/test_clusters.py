@@ -55,6 +55,18 @@ def test_three_separated_groups_give_three_clusters_numbered_by_value() -> None:
     assert labels[3] == "lapsed occasional low spenders"
 
 
+def test_recent_customers_count_as_more_valuable_than_lapsed_ones() -> None:
+    # GIVEN two groups alike but for recency: about 5 days against about 500
+    frame = customers([(100, 500.0, 5.0, 400.0, 100.0), (100, 5.0, 5.0, 400.0, 100.0)])
+    frame[["frequency", "monetary", "predicted_clv"]] = [5.0, 400.0, 100.0]
+    # WHEN clustered into two
+    result = assign_clusters(frame, ClusterConfig(k_min=2, k_max=2, seed=4))
+    # THEN the recent group is cluster 1 (recency enters the value negated)
+    assert by_group(result).to_dict() == {"g1": {1}, "g0": {2}}
+    labels = dict(zip(result["cluster_id"], result["cluster_label"], strict=True))
+    assert labels == {1: "recent customers", 2: "lapsed customers"}
+
+
 def test_the_same_input_gives_the_same_clusters() -> None:
     frame = customers([*THREE_GROUPS, (80, 30.0, 3.0, 200.0, 50.0)], seed=5)
     config = ClusterConfig(k_min=2, k_max=5, sample_size=120, silhouette_sample_size=60, seed=9)
