@@ -50,17 +50,15 @@ wallets_converted as (
 
     select
         wallet_estimates.customer_id,
-        wallet_estimates.estimated_annual_spend * case
-            when wallet_estimates.currency_code = '{{ var("reporting_currency") }}' then 1
-            else fx_rates.rate_to_reporting
-        end as estimated_annual_spend
+        wallet_estimates.estimated_annual_spend * {{ fx_rate('wallet_estimates.currency_code', 'fx_rates') }}
+            as estimated_annual_spend
     from wallet_estimates
     cross join as_of
     left join fx_rates
-        on
-            wallet_estimates.currency_code = fx_rates.currency_code
-            and coalesce(wallet_estimates.estimated_date, as_of.as_of_date) >= fx_rates.valid_from
-            and coalesce(wallet_estimates.estimated_date, as_of.as_of_date) < fx_rates.valid_to
+        on {{ fx_rate_valid_on(
+            'fx_rates', 'wallet_estimates.currency_code',
+            'coalesce(wallet_estimates.estimated_date, as_of.as_of_date)'
+        ) }}
 
 ),
 

@@ -31,20 +31,14 @@ invoices_in_window as (
     select
         invoices.customer_id,
         invoices.due_date,
-        invoices.amount * case
-            when invoices.currency_code = '{{ var("reporting_currency") }}' then 1
-            else fx_rates.rate_to_reporting
-        end as amount_reporting,
+        invoices.amount * {{ fx_rate('invoices.currency_code', 'fx_rates') }} as amount_reporting,
         invoices.due_date <= as_of.as_of_date as is_due,
         case when invoices.paid_date <= as_of.as_of_date then invoices.paid_date end as paid_date,
         as_of.as_of_date
     from invoices
     cross join as_of
     left join fx_rates
-        on
-            invoices.currency_code = fx_rates.currency_code
-            and invoices.issued_date >= fx_rates.valid_from
-            and invoices.issued_date < fx_rates.valid_to
+        on {{ fx_rate_valid_on('fx_rates', 'invoices.currency_code', 'invoices.issued_date') }}
     where invoices.issued_date > as_of.window_start_date and invoices.issued_date <= as_of.as_of_date
 
 ),

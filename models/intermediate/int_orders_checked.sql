@@ -87,16 +87,10 @@ orders_converted as (
 
     select
         orders.*,
-        case
-            when orders.currency_code = '{{ var("reporting_currency") }}' then 1
-            else fx_rates.rate_to_reporting
-        end as fx_rate
+        {{ fx_rate('orders.currency_code', 'fx_rates') }} as fx_rate
     from orders
     left join fx_rates
-        on
-            orders.currency_code = fx_rates.currency_code
-            and orders.ordered_date >= fx_rates.valid_from
-            and orders.ordered_date < fx_rates.valid_to
+        on {{ fx_rate_valid_on('fx_rates', 'orders.currency_code', 'orders.ordered_date') }}
 
 ),
 

@@ -1,0 +1,27 @@
+{#
+    Converting to the reporting currency, written once:
+    fx_rate(row_currency, fx_rates): the rate of a row (1 in the reporting
+    currency, else the rate of the fx_rates row joined to it);
+    fx_rate_valid_on(fx_rates, row_currency, on_date): the join condition
+    picking the stg_finance__fx_rates row of that currency valid on that date.
+#}
+{% macro fx_rate(row_currency, fx_rates) -%}
+    {{ return(adapter.dispatch('fx_rate', 'customer_segments')(row_currency, fx_rates)) }}
+{%- endmacro %}
+
+{% macro default__fx_rate(row_currency, fx_rates) -%}
+    case
+        when {{ row_currency }} = '{{ var("reporting_currency") }}' then 1
+        else {{ fx_rates }}.rate_to_reporting
+    end
+{%- endmacro %}
+
+{% macro fx_rate_valid_on(fx_rates, row_currency, on_date) -%}
+    {{ return(adapter.dispatch('fx_rate_valid_on', 'customer_segments')(fx_rates, row_currency, on_date)) }}
+{%- endmacro %}
+
+{% macro default__fx_rate_valid_on(fx_rates, row_currency, on_date) -%}
+    {{ row_currency }} = {{ fx_rates }}.currency_code
+    and {{ on_date }} >= {{ fx_rates }}.valid_from
+    and {{ on_date }} < {{ fx_rates }}.valid_to
+{%- endmacro %}
