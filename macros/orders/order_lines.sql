@@ -89,38 +89,44 @@
 {%- endmacro %}
 
 {#
-    distinct_categories(lines, group_column, categories): per value of
-    `group_column` of `lines` (which has a category column), the number of
+    distinct_categories(lines, group_columns, categories): per value of
+    the `group_columns` of `lines` (which has a category column), the number of
     distinct categories (category_count). Portable: group by value and
     category, then count; on DuckDB the bit strings of the categories OR-ed in
     one group-by.
 #}
-{% macro distinct_categories(lines, group_column, categories) -%}
-    {{ return(adapter.dispatch('distinct_categories', 'customer_segments')(lines, group_column, categories)) }}
+{% macro distinct_categories(lines, group_columns, categories) -%}
+    {{ return(adapter.dispatch('distinct_categories', 'customer_segments')(lines, group_columns, categories)) }}
 {%- endmacro %}
 
-{% macro default__distinct_categories(lines, group_column, categories) -%}
+{% macro default__distinct_categories(lines, group_columns, categories) -%}
+    {%- set columns = group_columns | join(', ') -%}
     select
-        {{ group_column }},
+        {{ columns }},
         count(*) as category_count
     from (
         select
-            {{ group_column }},
+            {{ columns }},
             category
         from {{ lines }}
-        group by {{ group_column }}, category
+        group by {{ columns }}, category
     ) as categories_per_group
-    group by {{ group_column }}
+    group by {{ columns }}
 {%- endmacro %}
 
-{% macro duckdb__distinct_categories(lines, group_column, categories) -%}
+{% macro duckdb__distinct_categories(lines, group_columns, categories) -%}
     select
-        grouped_lines.{{ group_column }},
+        {%- for column in group_columns %}
+        grouped_lines.{{ column }},
+        {%- endfor %}
         bit_count(bit_or(category_bits.category_bit)) as category_count
     from {{ lines }} as grouped_lines
     inner join ({{ customer_segments.duckdb__category_bit_strings(categories) }}) as category_bits
         on grouped_lines.category = category_bits.category
-    group by grouped_lines.{{ group_column }}
+    group by
+        {%- for column in group_columns %}
+        grouped_lines.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 {%- endmacro %}
 
 {#

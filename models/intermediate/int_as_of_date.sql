@@ -1,8 +1,16 @@
 {#
-    The date everything is computed as of: var('as_of_date') when given, else
-    the latest valid order date. One row, so every model (and the Python CLV
-    models) read the same date and a past month re-runs identically.
+    The dates everything is computed as of: one row per period computed.
+    A build computes one: var('as_of_date') when given, else the latest valid
+    order date. A backfill (var('history_from') .. var('history_to'), both
+    YYYY-MM-DD or YYYY-MM) computes every var('history_period') period between
+    them in one pass, each as of its last day (the build's own cut-off for a
+    period not yet over). Every customer-level model carries as_of_date and
+    joins on it, so the Python CLV and cluster models read the same dates and
+    a past period re-runs identically.
 #}
+{%- set period = var('history_period') -%}
+{%- set period_starts = history_period_starts(var('history_from'), var('history_to'), period) -%}
+
 with
 
 orders as (
@@ -12,19 +20,71 @@ orders as (
 
 ),
 
-as_of_chosen as (
+cutoff as (
 
     select
         {%- if var('as_of_date') %}
-        cast('{{ var("as_of_date") }}' as date) as as_of_date,
-        'var as_of_date' as as_of_source,
+        cast('{{ var("as_of_date") }}' as date) as cutoff_date,
+        'var as_of_date' as cutoff_source,
         {%- else %}
-        latest_order_date as as_of_date,
-        'latest order date' as as_of_source,
+        latest_order_date as cutoff_date,
+        'latest order date' as cutoff_source,
         {%- endif %}
         latest_order_date
     from orders
 
+),
+
+{%- if period_starts %}
+
+periods as (
+
+    {%- for period_start in period_starts %}
+    select cast('{{ period_start }}' as date) as period_start
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+as_of_chosen as (
+
+    select
+        case
+            when cutoff.cutoff_date < periods_ended.period_end then cutoff.cutoff_date
+            else periods_ended.period_end
+        end as as_of_date,
+        periods_ended.period_start,
+        case
+            when cutoff.cutoff_date < periods_ended.period_end then cutoff.cutoff_source
+            else 'period end'
+        end as as_of_source,
+        cutoff.latest_order_date
+    from (
+        select
+            period_start,
+            {{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as period_end
+        from periods
+    ) as periods_ended
+    cross join cutoff
+    where periods_ended.period_start <= cutoff.cutoff_date
+
 )
+
+{%- else %}
+
+as_of_chosen as (
+
+    select
+        cutoff_date as as_of_date,
+        cast({{ dbt.date_trunc(period, 'cutoff_date') }} as date) as period_start,
+        cutoff_source as as_of_source,
+        latest_order_date
+    from cutoff
+
+)
+
+{%- endif %}
 
 select * from as_of_chosen

@@ -4,7 +4,8 @@
     define them: purchases on the same day count as one transaction;
     frequency = repeat transactions; recency = first to last transaction;
     t = first transaction to the as-of date; repeat_average_value = mean net
-    revenue of the repeat transactions (0 without one).
+    revenue of the repeat transactions (0 without one). One row per customer
+    and as-of date.
 #}
 {%- set unit = var('clv_time_unit_days') -%}
 
@@ -17,12 +18,6 @@ customers as (
 
 ),
 
-as_of as (
-
-    select as_of_date from {{ ref('int_as_of_date') }}
-
-),
-
 {# A transaction is a purchase day (int_orders_aggregated_to_customers
     counts them once and keeps the mean revenue of those after the first). #}
 days_computed as (
@@ -32,12 +27,11 @@ days_computed as (
         customers.purchase_days - 1 as frequency,
         {{ dbt.datediff('customers.first_order_date', 'customers.last_order_date', 'day') }}
             as recency_days,
-        {{ dbt.datediff('customers.first_order_date', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('customers.first_order_date', 'customers.as_of_date', 'day') }}
             as age_days,
         customers.repeat_average_value,
-        as_of.as_of_date
+        customers.as_of_date
     from customers
-    cross join as_of
 
 ),
 

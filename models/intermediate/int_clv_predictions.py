@@ -1,10 +1,10 @@
 """Per-customer BG/NBD + Gamma-Gamma predictions from the stored parameters.
 
-Reads the fitted row of int_clv_model_parameters, so the numbers a customer gets
+Reads the fitted row of int_clv_model_parameters of each as-of date, so the numbers a customer gets
 are exactly those an auditor sees there. Maths in segments.clv_model.
 """
 
-from segments.clv_model import ClvConfig, predict
+from segments.clv_model import ClvConfig, predict_per_period
 
 
 def clv_config(dbt):
@@ -20,5 +20,5 @@ def clv_config(dbt):
 def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_clv_inputs").df()
-    parameters = dbt.ref("int_clv_model_parameters").df().iloc[0]
-    return predict(inputs, parameters, clv_config(dbt))
+    parameters = dbt.ref("int_clv_model_parameters").df()
+    return predict_per_period(inputs, parameters, clv_config(dbt))

@@ -1,7 +1,7 @@
 {#
-    The composite score's inputs, one row per customer with a purchase and
-    indicator: raw value, value normalised to 0-1 by percent rank among
-    customers (ties equal; 0 = lowest, 1 = highest), weight from the
+    The composite score's inputs, one row per customer with a purchase,
+    indicator and as-of date: raw value, value normalised to 0-1 by percent
+    rank among the customers of the same as-of date (ties equal; 0 = lowest, 1 = highest), weight from the
     composite_weights seed and contribution = weight x normalised value.
     A customer with no value for an indicator (satisfaction, never asked)
     gets var('composite_missing_indicator_value'), neutral by default.
@@ -41,9 +41,9 @@ facts_joined as (
         tickets.average_satisfaction
     from activity
     left join history
-        on activity.customer_id = history.customer_id
+        on activity.customer_id = history.customer_id and activity.as_of_date = history.as_of_date
     left join tickets
-        on activity.customer_id = tickets.customer_id
+        on activity.customer_id = tickets.customer_id and activity.as_of_date = tickets.as_of_date
 
 ),
 
@@ -61,6 +61,7 @@ indicators_unpivoted as (
     ] %}
     select
         customer_id,
+        as_of_date,
         '{{ indicator }}' as indicator,
         cast({{ column }} as {{ type_double() }}) as raw_value
     from facts_joined
@@ -78,29 +79,31 @@ indicators_unpivoted as (
 values_counted as (
 
     select
+        as_of_date,
         indicator,
         raw_value,
         count(*) as value_rows
     from indicators_unpivoted
     where raw_value is not null
-    group by indicator, raw_value
+    group by as_of_date, indicator, raw_value
 
 ),
 
 values_ranked as (
 
     select
+        as_of_date,
         indicator,
         raw_value,
         case
-            when sum(value_rows) over (partition by indicator) > 1
+            when sum(value_rows) over (partition by as_of_date, indicator) > 1
                 then
                     cast(coalesce(sum(value_rows) over (
-                        partition by indicator
+                        partition by as_of_date, indicator
                         order by raw_value
                         rows between unbounded preceding and 1 preceding
                     ), 0) as {{ type_double() }})
-                    / (sum(value_rows) over (partition by indicator) - 1)
+                    / (sum(value_rows) over (partition by as_of_date, indicator) - 1)
             else 0
         end as normalised_value
     from values_counted
@@ -111,6 +114,7 @@ indicators_normalised as (
 
     select
         indicators_unpivoted.customer_id,
+        indicators_unpivoted.as_of_date,
         indicators_unpivoted.indicator,
         indicators_unpivoted.raw_value,
         coalesce(
@@ -119,7 +123,8 @@ indicators_normalised as (
     from indicators_unpivoted
     left join values_ranked
         on
-            indicators_unpivoted.indicator = values_ranked.indicator
+            indicators_unpivoted.as_of_date = values_ranked.as_of_date
+            and indicators_unpivoted.indicator = values_ranked.indicator
             and indicators_unpivoted.raw_value = values_ranked.raw_value
 
 ),
@@ -128,6 +133,7 @@ contributions_computed as (
 
     select
         indicators_normalised.customer_id,
+        indicators_normalised.as_of_date,
         indicators_normalised.indicator,
         weights.indicator_group,
         indicators_normalised.raw_value,

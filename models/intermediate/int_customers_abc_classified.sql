@@ -1,6 +1,7 @@
 {#
-    ABC class and key-account flag per customer with a purchase, on net
-    revenue in the scoring window. See abc_class and is_top_share.
+    ABC class and key-account flag per customer with a purchase and as-of
+    date, on net revenue in the scoring window, ranked among the customers of
+    the same as-of date. See abc_class and is_top_share.
 #}
 with
 
@@ -8,6 +9,7 @@ activity as (
 
     select
         customer_id,
+        as_of_date,
         window_revenue
     from {{ ref('int_customers_window_activity') }}
 
@@ -17,15 +19,17 @@ revenue_ranked as (
 
     select
         customer_id,
+        as_of_date,
         window_revenue,
-        rank() over (order by window_revenue desc) as revenue_rank,
-        count(*) over () as buyers,
-        sum(window_revenue) over () as total_revenue,
+        rank() over (partition by as_of_date order by window_revenue desc) as revenue_rank,
+        count(*) over (partition by as_of_date) as buyers,
+        sum(window_revenue) over (partition by as_of_date) as total_revenue,
         -- revenue of every customer with at least this customer's revenue
         sum(window_revenue) over (
+            partition by as_of_date
             order by window_revenue desc range between unbounded preceding and current row
         ) as revenue_through_ties,
-        count(*) over (partition by window_revenue) as tied_customers
+        count(*) over (partition by as_of_date, window_revenue) as tied_customers
     from activity
 
 ),
@@ -46,6 +50,7 @@ classified as (
 
     select
         customer_id,
+        as_of_date,
         window_revenue,
         revenue_rank,
         cast(revenue_share_before as {{ type_double() }}) as revenue_share_before,

@@ -1,6 +1,6 @@
 {#
     Every value scheme of a customer with a purchase, side by side, with the
-    service policy of its ABC class: one row per customer of
+    service policy of its ABC class: one row per customer and as-of date of
     int_customers_window_activity (the population every scheme here shares).
     customer_segments puts it beside the customers, RFM and CLV marts.
 #}
@@ -54,6 +54,7 @@ schemes_joined as (
 
     select
         abc.customer_id,
+        abc.as_of_date,
         abc.window_revenue,
         abc.abc_class,
         abc.is_key_account,
@@ -83,15 +84,15 @@ schemes_joined as (
         policies.complaint_response_hours
     from abc
     left join value_classes
-        on abc.customer_id = value_classes.customer_id
+        on abc.customer_id = value_classes.customer_id and abc.as_of_date = value_classes.as_of_date
     left join composite
-        on abc.customer_id = composite.customer_id
+        on abc.customer_id = composite.customer_id and abc.as_of_date = composite.as_of_date
     left join strategy
-        on abc.customer_id = strategy.customer_id
+        on abc.customer_id = strategy.customer_id and abc.as_of_date = strategy.as_of_date
     left join credit
-        on abc.customer_id = credit.customer_id
+        on abc.customer_id = credit.customer_id and abc.as_of_date = credit.as_of_date
     left join clusters
-        on abc.customer_id = clusters.customer_id
+        on abc.customer_id = clusters.customer_id and abc.as_of_date = clusters.as_of_date
     left join policies
         on abc.abc_class = policies.abc_class
 

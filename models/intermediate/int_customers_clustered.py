@@ -1,11 +1,12 @@
-"""K-means clusters of the customers with a purchase (one row per customer).
+"""K-means clusters of the customers with a purchase, one row per customer and as-of date.
 
 The maths live in the tested module segments.clusters; this model hands it the RFM
 features (all history, from int_orders_aggregated_to_customers) and the predicted CLV
-(int_clv_predictions), and the configuration from vars.
+(int_clv_predictions), and the configuration from vars. Each as-of date is
+clustered on its own customers.
 """
 
-from segments.clusters import ClusterConfig, assign_clusters
+from segments.clusters import ClusterConfig, assign_clusters_per_period
 
 
 def cluster_config(dbt):
@@ -26,13 +27,19 @@ def model(dbt, session):
     features = (
         orders.filter("orders_count > 0")
         .set_alias("orders")
-        .join(predictions.set_alias("predictions"), "customer_id", how="left")
+        .join(
+            predictions.set_alias("predictions"),
+            "orders.customer_id = predictions.customer_id "
+            "and orders.as_of_date = predictions.as_of_date",
+            how="left",
+        )
         .select(
-            "orders.customer_id, orders.days_since_last_order as recency_days, "
+            "orders.customer_id, orders.as_of_date, "
+            "orders.days_since_last_order as recency_days, "
             "orders.orders_count as frequency, orders.net_revenue as monetary, "
             "predictions.predicted_clv"
         )
-        .order("customer_id")
+        .order("as_of_date, customer_id")
         .df()
     )
-    return assign_clusters(features, cluster_config(dbt))
+    return assign_clusters_per_period(features, cluster_config(dbt))

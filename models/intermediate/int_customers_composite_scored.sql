@@ -1,6 +1,7 @@
 {#
     Composite score (sum of the indicators' contributions, 0-1) and its tier
-    (high / mid / low by var thresholds), one row per customer with a purchase.
+    (high / mid / low by var thresholds), one row per customer with a purchase
+    and as-of date.
 #}
 with
 
@@ -16,6 +17,7 @@ contributions_fixed as (
     -- (thread count), which could flip a tier at a threshold.
     select
         customer_id,
+        as_of_date,
         indicator_group,
         cast(contribution as decimal(18, 12)) as contribution
     from indicators
@@ -26,6 +28,7 @@ scores_summed as (
 
     select
         customer_id,
+        as_of_date,
         cast(sum(contribution) as {{ type_double() }}) as composite_score,
         cast(sum(case when indicator_group = 'financial' then contribution else 0 end) as {{ type_double() }})
             as financial_score,
@@ -34,7 +37,7 @@ scores_summed as (
         cast(sum(case when indicator_group = 'relationship' then contribution else 0 end) as {{ type_double() }})
             as relationship_score
     from contributions_fixed
-    group by customer_id
+    group by customer_id, as_of_date
 
 ),
 

@@ -1,5 +1,5 @@
 {#
-    Credit rating of each customer with a purchase: the best rating of the
+    Credit rating of each customer with a purchase, per as-of date: the best rating of the
     credit_ratings seed (lowest rating_order) whose every threshold the
     customer meets; an empty threshold and a null revenue trend (no revenue
     in the prior window) do not count against. Without an invoice due in the
@@ -29,6 +29,7 @@ inputs_computed as (
 
     select
         customers.customer_id,
+        customers.as_of_date,
         coalesce(invoices.invoices_count, 0) as credit_invoices,
         cast(invoices.invoices_paid_on_time as {{ type_double() }})
         / nullif(invoices.invoices_due, 0) as on_time_share,
@@ -47,7 +48,7 @@ inputs_computed as (
         end as credit_unrated_reason
     from customers
     left join invoices
-        on customers.customer_id = invoices.customer_id
+        on customers.customer_id = invoices.customer_id and customers.as_of_date = invoices.as_of_date
 
 ),
 
@@ -55,6 +56,7 @@ best_rating_met as (
 
     select
         inputs_computed.customer_id,
+        inputs_computed.as_of_date,
         min(ratings.rating_order) as rating_order
     from inputs_computed
     inner join ratings
@@ -75,7 +77,7 @@ best_rating_met as (
                 or inputs_computed.revenue_trend >= ratings.min_revenue_trend
             )
     where inputs_computed.credit_unrated_reason is null
-    group by inputs_computed.customer_id
+    group by inputs_computed.customer_id, inputs_computed.as_of_date
 
 ),
 
@@ -83,6 +85,7 @@ rated as (
 
     select
         inputs_computed.customer_id,
+        inputs_computed.as_of_date,
         inputs_computed.credit_invoices,
         inputs_computed.on_time_share,
         inputs_computed.avg_days_past_due,
@@ -97,7 +100,9 @@ rated as (
         inputs_computed.credit_unrated_reason
     from inputs_computed
     left join best_rating_met
-        on inputs_computed.customer_id = best_rating_met.customer_id
+        on
+            inputs_computed.customer_id = best_rating_met.customer_id
+            and inputs_computed.as_of_date = best_rating_met.as_of_date
     left join ratings
         on best_rating_met.rating_order = ratings.rating_order
 

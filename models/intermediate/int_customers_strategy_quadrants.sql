@@ -1,12 +1,13 @@
 {#
-    Strategy matrix per customer with a purchase: share of wallet (window
-    revenue, annualised, over the estimated annual category spend) high or
-    low at var('share_of_wallet_high_threshold'), x upcoming purchase volume
-    (BG/NBD expected purchases over the CLV horizon) large at or above the
-    var('upcoming_volume_large_percentile') percentile, else small. The
-    strategy_quadrants seed names the four cells. Without a wallet estimate
-    or a purchase prediction the quadrant is null and strategy_input_missing
-    says which input is missing.
+    Strategy matrix per customer with a purchase and as-of date: share of
+    wallet (window revenue, annualised, over the estimated annual category
+    spend) high or low at var('share_of_wallet_high_threshold'), x upcoming
+    purchase volume (BG/NBD expected purchases over the CLV horizon) large at
+    or above the var('upcoming_volume_large_percentile') percentile of the
+    same as-of date, else small. The strategy_quadrants seed names the four
+    cells. Without a wallet estimate made by the as-of date or a purchase
+    prediction the quadrant is null and strategy_input_missing says which
+    input is missing.
 #}
 with
 
@@ -50,10 +51,12 @@ wallets_converted as (
 
     select
         wallet_estimates.customer_id,
+        as_of.as_of_date,
         wallet_estimates.estimated_annual_spend * {{ fx_rate('wallet_estimates.currency_code', 'fx_rates') }}
             as estimated_annual_spend
     from wallet_estimates
-    cross join as_of
+    inner join as_of
+        on wallet_estimates.estimated_date <= as_of.as_of_date or wallet_estimates.estimated_date is null
     left join fx_rates
         on {{ fx_rate_valid_on(
             'fx_rates', 'wallet_estimates.currency_code',
@@ -66,6 +69,7 @@ inputs_joined as (
 
     select
         activity.customer_id,
+        activity.as_of_date,
         cast(
             activity.window_revenue * {{ var('days_per_year') }} / {{ var('scoring_window_days') }}
             / nullif(wallets_converted.estimated_annual_spend, 0) as {{ type_double() }}
@@ -74,7 +78,7 @@ inputs_joined as (
         case
             when predictions.expected_purchases is not null
                 then percent_rank() over (
-                    partition by predictions.expected_purchases is null
+                    partition by activity.as_of_date, predictions.expected_purchases is null
                     order by predictions.expected_purchases
                 )
         end as upcoming_volume_percentile,
@@ -84,9 +88,11 @@ inputs_joined as (
         end as strategy_input_missing
     from activity
     left join wallets_converted
-        on activity.customer_id = wallets_converted.customer_id
+        on
+            activity.customer_id = wallets_converted.customer_id
+            and activity.as_of_date = wallets_converted.as_of_date
     left join predictions
-        on activity.customer_id = predictions.customer_id
+        on activity.customer_id = predictions.customer_id and activity.as_of_date = predictions.as_of_date
 
 ),
 
@@ -110,6 +116,7 @@ final as (
 
     select
         levels_assigned.customer_id,
+        levels_assigned.as_of_date,
         levels_assigned.share_of_wallet,
         levels_assigned.share_of_wallet_level,
         levels_assigned.expected_purchases,

@@ -2,7 +2,8 @@
     Value tier (small / medium / large / VIP by the percentile of window
     revenue, cut points in the value_tiers seed; ties share a tier) and value
     class (MVC / MGC / BZC / none, see value_class) per customer with a
-    purchase. Predicted growth = predicted CLV - window revenue.
+    purchase and as-of date, ranked among the customers of the same as-of
+    date. Predicted growth = predicted CLV - window revenue.
 #}
 with
 
@@ -34,15 +35,16 @@ measures_joined as (
 
     select
         activity.customer_id,
+        activity.as_of_date,
         activity.window_revenue,
         history.profit_to_date,
         predictions.predicted_clv - activity.window_revenue as predicted_growth,
-        count(*) over () as buyers
+        count(*) over (partition by activity.as_of_date) as buyers
     from activity
     left join history
-        on activity.customer_id = history.customer_id
+        on activity.customer_id = history.customer_id and activity.as_of_date = history.as_of_date
     left join predictions
-        on activity.customer_id = predictions.customer_id
+        on activity.customer_id = predictions.customer_id and activity.as_of_date = predictions.as_of_date
 
 ),
 
@@ -50,9 +52,9 @@ measures_ranked as (
 
     select
         *,
-        percent_rank() over (order by window_revenue) as revenue_percentile,
-        rank() over (order by profit_to_date desc nulls last) as profit_rank,
-        rank() over (order by predicted_growth desc nulls last) as growth_rank
+        percent_rank() over (partition by as_of_date order by window_revenue) as revenue_percentile,
+        rank() over (partition by as_of_date order by profit_to_date desc nulls last) as profit_rank,
+        rank() over (partition by as_of_date order by predicted_growth desc nulls last) as growth_rank
     from measures_joined
 
 ),
@@ -61,6 +63,7 @@ classified as (
 
     select
         measures_ranked.customer_id,
+        measures_ranked.as_of_date,
         measures_ranked.window_revenue,
         cast(measures_ranked.revenue_percentile as {{ type_double() }}) as revenue_percentile,
         value_tiers.value_tier,

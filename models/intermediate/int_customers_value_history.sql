@@ -1,5 +1,6 @@
 {#
-    Historical value per customer with a purchase up to the as-of date.
+    Historical value per customer with a purchase up to the as-of date, per
+    as-of date.
     Profit = gross margin - cost to serve, where cost to serve = shipping +
     returns x var('cost_per_return') + tickets x var('cost_per_ticket').
 #}
@@ -18,17 +19,11 @@ tickets as (
 
 ),
 
-as_of as (
-
-    select as_of_date from {{ ref('int_as_of_date') }}
-
-),
-
 history_computed as (
 
     select
         customers.customer_id,
-        as_of.as_of_date,
+        customers.as_of_date,
         customers.first_order_date,
         customers.last_order_date,
         customers.tenure_days,
@@ -48,9 +43,8 @@ history_computed as (
             / greatest(customers.tenure_days, {{ var('days_per_year') | int }}) as {{ type_double() }}
         ) as orders_per_year
     from customers
-    cross join as_of
     left join tickets
-        on customers.customer_id = tickets.customer_id
+        on customers.customer_id = tickets.customer_id and customers.as_of_date = tickets.as_of_date
 
 ),
 

@@ -1,5 +1,6 @@
 {#
-    One row per customer with a purchase up to the as-of date: activity in
+    One row per customer with a purchase up to the as-of date (per as-of
+    date): activity in
     the scoring window (the last var('scoring_window_days') days) and the
     behaviour and relationship facts the composite score uses.
 #}
@@ -47,11 +48,13 @@ window_months as (
 
     select
         orders.customer_id,
+        orders.as_of_date,
         {{ dbt.date_trunc('month', 'orders.ordered_date') }} as active_month
     from orders
-    cross join as_of
+    inner join as_of
+        on orders.as_of_date = as_of.as_of_date
     where orders.ordered_date > as_of.window_start_date and orders.is_purchase
-    group by orders.customer_id, {{ dbt.date_trunc('month', 'orders.ordered_date') }}
+    group by orders.customer_id, orders.as_of_date, {{ dbt.date_trunc('month', 'orders.ordered_date') }}
 
 ),
 
@@ -59,9 +62,10 @@ months_aggregated_to_customers as (
 
     select
         customer_id,
+        as_of_date,
         count(*) as active_months
     from window_months
-    group by customer_id
+    group by customer_id, as_of_date
 
 ),
 
@@ -69,6 +73,7 @@ orders_aggregated_to_customers as (
 
     select
         orders.customer_id,
+        orders.as_of_date,
         sum(case when orders.ordered_date > as_of.window_start_date then orders.net_revenue else 0 end)
             as window_revenue,
         sum(
@@ -84,8 +89,9 @@ orders_aggregated_to_customers as (
             case when orders.ordered_date > as_of.window_start_date and orders.is_purchase then orders.order_id end
         ) as window_orders
     from orders
-    cross join as_of
-    group by orders.customer_id
+    inner join as_of
+        on orders.as_of_date = as_of.as_of_date
+    group by orders.customer_id, orders.as_of_date
 
 ),
 
@@ -95,6 +101,7 @@ purchased_lines as (
 
     select
         orders.customer_id,
+        orders.as_of_date,
         {{ line_category('order_items', 'products') }} as category
     from order_items
     inner join orders
@@ -112,18 +119,22 @@ line_categories as (
 
 categories_aggregated_to_customers as (
 
-    {{ distinct_categories('purchased_lines', 'customer_id', 'line_categories') }}
+    {{ distinct_categories('purchased_lines', ['customer_id', 'as_of_date'], 'line_categories') }}
 
 ),
 
+{# Customers referred by each customer who signed up by the as-of date. #}
 referrals_aggregated_to_customers as (
 
     select
-        referred_by_customer_id as customer_id,
+        customers.referred_by_customer_id as customer_id,
+        as_of.as_of_date,
         count(*) as referrals
     from customers
-    where referred_by_customer_id is not null
-    group by referred_by_customer_id
+    inner join as_of
+        on cast(customers.signup_at as date) <= as_of.as_of_date or customers.signup_at is null
+    where customers.referred_by_customer_id is not null
+    group by customers.referred_by_customer_id, as_of.as_of_date
 
 ),
 
@@ -131,6 +142,7 @@ final as (
 
     select
         orders_aggregated_to_customers.customer_id,
+        orders_aggregated_to_customers.as_of_date,
         {{ to_money('orders_aggregated_to_customers.window_revenue') }} as window_revenue,
         {{ to_money('orders_aggregated_to_customers.prior_window_revenue') }} as prior_window_revenue,
         orders_aggregated_to_customers.window_orders,
@@ -139,11 +151,17 @@ final as (
         coalesce(referrals_aggregated_to_customers.referrals, 0) as referrals
     from orders_aggregated_to_customers
     left join months_aggregated_to_customers
-        on orders_aggregated_to_customers.customer_id = months_aggregated_to_customers.customer_id
+        on
+            orders_aggregated_to_customers.customer_id = months_aggregated_to_customers.customer_id
+            and orders_aggregated_to_customers.as_of_date = months_aggregated_to_customers.as_of_date
     left join categories_aggregated_to_customers
-        on orders_aggregated_to_customers.customer_id = categories_aggregated_to_customers.customer_id
+        on
+            orders_aggregated_to_customers.customer_id = categories_aggregated_to_customers.customer_id
+            and orders_aggregated_to_customers.as_of_date = categories_aggregated_to_customers.as_of_date
     left join referrals_aggregated_to_customers
-        on orders_aggregated_to_customers.customer_id = referrals_aggregated_to_customers.customer_id
+        on
+            orders_aggregated_to_customers.customer_id = referrals_aggregated_to_customers.customer_id
+            and orders_aggregated_to_customers.as_of_date = referrals_aggregated_to_customers.as_of_date
 
 )
 

@@ -1,5 +1,6 @@
 {#
-    One row per known customer with events up to the as-of date: event
+    One row per known customer with events up to the as-of date (per as-of
+    date): event
     counts and the preferred device (most events; ties go to the device
     name first in alphabetical order, so the choice is stable).
 #}
@@ -20,10 +21,12 @@ as_of as (
 
 events_as_of as (
 
-    select events.*
+    select
+        events.*,
+        as_of.as_of_date
     from events
-    cross join as_of
-    where events.occurred_date <= as_of.as_of_date
+    inner join as_of
+        on events.occurred_date <= as_of.as_of_date
 
 ),
 
@@ -31,11 +34,12 @@ devices_ranked as (
 
     select
         customer_id,
+        as_of_date,
         device,
         count(*) as device_events,
-        row_number() over (partition by customer_id order by count(*) desc, device) as device_rank
+        row_number() over (partition by customer_id, as_of_date order by count(*) desc, device) as device_rank
     from events_as_of
-    group by customer_id, device
+    group by customer_id, as_of_date, device
 
 ),
 
@@ -43,10 +47,11 @@ events_aggregated_to_customers as (
 
     select
         customer_id,
+        as_of_date,
         count(*) as events_count,
         max(occurred_at) as last_event_at
     from events_as_of
-    group by customer_id
+    group by customer_id, as_of_date
 
 ),
 
@@ -59,6 +64,7 @@ final as (
     left join devices_ranked
         on
             events_aggregated_to_customers.customer_id = devices_ranked.customer_id
+            and events_aggregated_to_customers.as_of_date = devices_ranked.as_of_date
             and devices_ranked.device_rank = 1
 
 )

@@ -1,6 +1,6 @@
 {#
     Payment behaviour of each customer with an invoice issued in the scoring
-    window, as of the as-of date: a payment after the as-of date is not yet
+    window, as of each as-of date: a payment after the as-of date is not yet
     made. Amounts in the reporting currency (rate of the issue date).
 #}
 with
@@ -36,10 +36,10 @@ invoices_in_window as (
         case when invoices.paid_date <= as_of.as_of_date then invoices.paid_date end as paid_date,
         as_of.as_of_date
     from invoices
-    cross join as_of
+    inner join as_of
+        on invoices.issued_date > as_of.window_start_date and invoices.issued_date <= as_of.as_of_date
     left join fx_rates
         on {{ fx_rate_valid_on('fx_rates', 'invoices.currency_code', 'invoices.issued_date') }}
-    where invoices.issued_date > as_of.window_start_date and invoices.issued_date <= as_of.as_of_date
 
 ),
 
@@ -49,6 +49,7 @@ days_past_due_computed as (
 
     select
         customer_id,
+        as_of_date,
         amount_reporting,
         is_due,
         is_due and paid_date is not null and paid_date <= due_date as is_paid_on_time,
@@ -66,6 +67,7 @@ aggregated_to_customers as (
 
     select
         customer_id,
+        as_of_date,
         count(*) as invoices_count,
         sum(case when is_due then 1 else 0 end) as invoices_due,
         sum(case when is_paid_on_time then 1 else 0 end) as invoices_paid_on_time,
@@ -74,7 +76,7 @@ aggregated_to_customers as (
         {{ to_money('sum(amount_reporting)') }} as billed_amount,
         {{ to_money('sum(case when is_overdue then amount_reporting else 0 end)') }} as overdue_amount
     from days_past_due_computed
-    group by customer_id
+    group by customer_id, as_of_date
 
 )
 

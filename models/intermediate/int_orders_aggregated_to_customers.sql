@@ -1,5 +1,6 @@
 {#
-    One row per customer with at least one order up to the as-of date.
+    One row per customer with at least one order up to the as-of date, per
+    as-of date.
     A purchase is a completed or returned order (returned orders are
     purchases whose net revenue is reduced by the refund). Refunds (credit
     notes) are no purchase: they count in the revenue sums on their own
@@ -13,21 +14,16 @@ orders as {{ materialized_cte(false) }} (
 
 ),
 
-as_of as (
-
-    select as_of_date from {{ ref('int_as_of_date') }}
-
-),
-
 purchase_days as (
 
     select
         customer_id,
+        as_of_date,
         ordered_date,
         sum(net_revenue) as day_revenue
     from orders
     where is_purchase
-    group by customer_id, ordered_date
+    group by customer_id, as_of_date, ordered_date
 
 ),
 
@@ -38,6 +34,7 @@ days_aggregated_to_customers as (
 
     select
         customer_id,
+        as_of_date,
         count(*) as purchase_days,
         max(ordered_date) as last_purchase_date,
         case
@@ -48,7 +45,7 @@ days_aggregated_to_customers as (
             else 0
         end as repeat_average_value
     from purchase_days
-    group by customer_id
+    group by customer_id, as_of_date
 
 ),
 
@@ -59,6 +56,7 @@ gaps_aggregated_to_customers as (
 
     select
         days_aggregated_to_customers.customer_id,
+        days_aggregated_to_customers.as_of_date,
         {{ dbt.datediff(
             'max(purchase_days.ordered_date)', 'days_aggregated_to_customers.last_purchase_date', 'day'
         ) }} as gap_before_last_order_days
@@ -66,8 +64,12 @@ gaps_aggregated_to_customers as (
     inner join purchase_days
         on
             days_aggregated_to_customers.customer_id = purchase_days.customer_id
+            and days_aggregated_to_customers.as_of_date = purchase_days.as_of_date
             and days_aggregated_to_customers.last_purchase_date > purchase_days.ordered_date
-    group by days_aggregated_to_customers.customer_id, days_aggregated_to_customers.last_purchase_date
+    group by
+        days_aggregated_to_customers.customer_id,
+        days_aggregated_to_customers.as_of_date,
+        days_aggregated_to_customers.last_purchase_date
 
 ),
 
@@ -75,6 +77,7 @@ orders_aggregated_to_customers as (
 
     select
         customer_id,
+        as_of_date,
         min(case when is_purchase then ordered_date end) as first_order_date,
         max(case when is_purchase then ordered_date end) as last_order_date,
         count(case when is_purchase then order_id end) as orders_count,
@@ -89,7 +92,7 @@ orders_aggregated_to_customers as (
         {{ to_money('sum(shipping_cost)') }} as shipping_cost,
         cast(sum(units) as {{ dbt.type_bigint() }}) as units
     from orders
-    group by customer_id
+    group by customer_id, as_of_date
 
 ),
 
@@ -97,6 +100,7 @@ tenure_added as (
 
     select
         orders_aggregated_to_customers.customer_id,
+        orders_aggregated_to_customers.as_of_date,
         orders_aggregated_to_customers.first_order_date,
         orders_aggregated_to_customers.last_order_date,
         orders_aggregated_to_customers.orders_count,
@@ -113,16 +117,21 @@ tenure_added as (
         orders_aggregated_to_customers.shipping_cost,
         orders_aggregated_to_customers.units,
         gaps_aggregated_to_customers.gap_before_last_order_days,
-        {{ dbt.datediff('orders_aggregated_to_customers.first_order_date', 'as_of.as_of_date', 'day') }}
-            as tenure_days,
-        {{ dbt.datediff('orders_aggregated_to_customers.last_order_date', 'as_of.as_of_date', 'day') }}
-            as days_since_last_order
+        {{ dbt.datediff(
+            'orders_aggregated_to_customers.first_order_date', 'orders_aggregated_to_customers.as_of_date', 'day'
+        ) }} as tenure_days,
+        {{ dbt.datediff(
+            'orders_aggregated_to_customers.last_order_date', 'orders_aggregated_to_customers.as_of_date', 'day'
+        ) }} as days_since_last_order
     from orders_aggregated_to_customers
-    cross join as_of
     left join days_aggregated_to_customers
-        on orders_aggregated_to_customers.customer_id = days_aggregated_to_customers.customer_id
+        on
+            orders_aggregated_to_customers.customer_id = days_aggregated_to_customers.customer_id
+            and orders_aggregated_to_customers.as_of_date = days_aggregated_to_customers.as_of_date
     left join gaps_aggregated_to_customers
-        on orders_aggregated_to_customers.customer_id = gaps_aggregated_to_customers.customer_id
+        on
+            orders_aggregated_to_customers.customer_id = gaps_aggregated_to_customers.customer_id
+            and orders_aggregated_to_customers.as_of_date = gaps_aggregated_to_customers.as_of_date
 
 )
 

@@ -1,7 +1,9 @@
 {#
-    The valid orders up to the as-of date: what every customer-level model
-    counts. A view over int_orders_valid (revenue, cost and margin are
-    computed there), so an as-of date in the past is a filter, not a rebuild.
+    The valid orders up to each as-of date: what every customer-level model
+    counts, one row per order and as-of date it falls before (one as-of date
+    in a build; every period of a backfill). A view over int_orders_valid
+    (revenue, cost and margin are computed there), so an as-of date in the
+    past is a filter, not a rebuild.
 #}
 {{ config(materialized='view') }}
 
@@ -21,10 +23,12 @@ as_of as (
 
 orders_as_of as (
 
-    select orders.*
+    select
+        orders.*,
+        as_of.as_of_date
     from orders
-    cross join as_of
-    where orders.ordered_date <= as_of.as_of_date
+    inner join as_of
+        on orders.ordered_date <= as_of.as_of_date
 
 )
 

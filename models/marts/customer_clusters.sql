@@ -1,7 +1,8 @@
 {#
     The profile of each k-means cluster: size, revenue, averages and the
     centroid in the features' own units (the back-transformed mean of the
-    log features the clusters were fitted on). One row per cluster.
+    log features the clusters were fitted on). One row per cluster and as-of
+    date.
 #}
 with
 
@@ -11,24 +12,21 @@ clustered as (
 
 ),
 
-as_of as (
-
-    select as_of_date from {{ ref('int_as_of_date') }}
-
-),
-
 totals as (
 
     select
+        as_of_date,
         count(*) as customers,
         sum(monetary) as revenue
     from clustered
+    group by as_of_date
 
 ),
 
 clusters_aggregated as (
 
     select
+        as_of_date,
         cluster_id,
         min(cluster_label) as cluster_label,
         count(*) as customers,
@@ -43,14 +41,14 @@ clusters_aggregated as (
         min(clusters_chosen) as clusters_chosen,
         min(silhouette) as silhouette
     from clustered
-    group by cluster_id
+    group by as_of_date, cluster_id
 
 ),
 
 profiled as (
 
     select
-        as_of.as_of_date,
+        clusters_aggregated.as_of_date,
         clusters_aggregated.cluster_id,
         clusters_aggregated.cluster_label,
         clusters_aggregated.customers,
@@ -68,8 +66,8 @@ profiled as (
         clusters_aggregated.clusters_chosen,
         clusters_aggregated.silhouette
     from clusters_aggregated
-    cross join totals
-    cross join as_of
+    inner join totals
+        on clusters_aggregated.as_of_date = totals.as_of_date
 
 )
 

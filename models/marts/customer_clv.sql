@@ -1,7 +1,7 @@
 {#
     Historical value to date (int_customers_value_history) and predicted
     value over the horizon (int_clv_predictions), per customer with a
-    purchase. See the clv_method doc.
+    purchase and as-of date. See the clv_method doc.
 #}
 with
 
@@ -43,7 +43,7 @@ final as (
         {{ to_money('predictions.predicted_clv') }} as predicted_clv
     from history
     left join predictions
-        on history.customer_id = predictions.customer_id
+        on history.customer_id = predictions.customer_id and history.as_of_date = predictions.as_of_date
 
 )
 

@@ -1,6 +1,7 @@
 {#
-    RFM as of the as-of date, over all history or the last
-    var('rfm_lookback_days') days. Scores by value rank (ties equal, see
+    RFM as of each as-of date (one row per customer with a purchase and
+    as-of date, scored among the customers of that date), over all history
+    or the last var('rfm_lookback_days') days. Scores by value rank (ties equal, see
     value_score); segment from the rfm_segment_map seed on (r_score, fm_score).
     Recency and frequency count purchases only; monetary is net revenue, with
     refunds (credit notes) subtracted on their own date.
@@ -44,7 +45,8 @@ orders_aggregated_to_customers as (
         count(case when orders.is_purchase then 1 end) as frequency,
         {{ to_money('sum(orders.net_revenue)') }} as monetary
     from orders
-    cross join as_of
+    inner join as_of
+        on orders.as_of_date = as_of.as_of_date
     where orders.ordered_date > as_of.window_start_date or as_of.window_start_date is null
     group by orders.customer_id, as_of.as_of_date
     having count(case when orders.is_purchase then 1 end) > 0
@@ -65,9 +67,9 @@ rfm_scores_assigned as (
 
     select
         *,
-        {{ value_score('recency_days', bins, higher_is_better=false) }} as r_score,
-        {{ value_score('frequency', bins) }} as f_score,
-        {{ value_score('monetary', bins) }} as m_score
+        {{ value_score('recency_days', bins, higher_is_better=false, partition_by='as_of_date') }} as r_score,
+        {{ value_score('frequency', bins, partition_by='as_of_date') }} as f_score,
+        {{ value_score('monetary', bins, partition_by='as_of_date') }} as m_score
     from recency_computed
 
 ),

@@ -14,25 +14,18 @@ indicators as (
 
 ),
 
-as_of as (
-
-    select as_of_date from {{ ref('int_as_of_date') }}
-
-),
-
 final as (
 
     select
         indicators.customer_id,
         indicators.indicator,
         indicators.indicator_group,
-        as_of.as_of_date,
+        indicators.as_of_date,
         indicators.raw_value,
         indicators.normalised_value,
         indicators.weight,
         indicators.contribution
     from indicators
-    cross join as_of
 
 )
 

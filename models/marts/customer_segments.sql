@@ -1,7 +1,8 @@
 {#
-    The wide table: one row per customer (the customers mart's population),
-    every classification scheme side by side, with the as-of date and the
-    version of the rules that produced them. Schemes that need a purchase
+    The wide table: one row per customer and as-of date (the customers
+    mart's population; a build has one as-of date), every classification
+    scheme side by side, with the as-of date and the version of the rules
+    that produced them. Schemes that need a purchase
     are null for customers without one. See the schemes doc. Last, the
     custom category: the rules of the custom_category_rules seed over these
     columns and the customers mart's (see custom_category).
@@ -90,11 +91,11 @@ joined as (
     from customers
     cross join rule_version
     left join rfm
-        on customers.customer_id = rfm.customer_id
+        on customers.customer_id = rfm.customer_id and customers.as_of_date = rfm.as_of_date
     left join clv
-        on customers.customer_id = clv.customer_id
+        on customers.customer_id = clv.customer_id and customers.as_of_date = clv.as_of_date
     left join schemes
-        on customers.customer_id = schemes.customer_id
+        on customers.customer_id = schemes.customer_id and customers.as_of_date = schemes.as_of_date
 
 ),
 
@@ -106,7 +107,7 @@ categorized as (
             as custom_category
     from joined
     inner join customers
-        on joined.customer_id = customers.customer_id
+        on joined.customer_id = customers.customer_id and joined.as_of_date = customers.as_of_date
 
 )
 

@@ -1,7 +1,8 @@
 {#
     The customer profile: every CRM customer signed up by the as-of date, plus
-    any customer known only from orders (when no CRM table was given). PII
-    only hashed or masked.
+    any customer known only from orders (when no CRM table was given), one
+    row per customer and as-of date (a build has one). PII only hashed or
+    masked.
 #}
 with
 
@@ -50,18 +51,26 @@ as_of as (
 {# CRM customers signed up by the as-of date, and everyone who ordered. #}
 population_listed as (
 
-    select crm_customers.customer_id
+    select
+        crm_customers.customer_id,
+        as_of.as_of_date
     from crm_customers
-    cross join as_of
-    where cast(crm_customers.signup_at as date) <= as_of.as_of_date or crm_customers.signup_at is null
+    inner join as_of
+        on cast(crm_customers.signup_at as date) <= as_of.as_of_date or crm_customers.signup_at is null
     union all
-    select customer_id from order_customers
+    select
+        customer_id,
+        as_of_date
+    from order_customers
 
 ),
 
 population as (
 
-    select distinct customer_id from population_listed
+    select distinct
+        customer_id,
+        as_of_date
+    from population_listed
 
 ),
 
@@ -69,13 +78,13 @@ profile_joined as (
 
     select
         population.customer_id,
-        as_of.as_of_date,
+        population.as_of_date,
         coalesce(crm_customers.customer_type, 'unknown') as customer_type,
         crm_customers.email_hash,
         crm_customers.email_masked,
         crm_customers.phone_hash,
         coalesce(crm_customers.gender, 'unknown') as gender,
-        {{ dbt.datediff('crm_customers.birth_date', 'as_of.as_of_date', 'day') }}
+        {{ dbt.datediff('crm_customers.birth_date', 'population.as_of_date', 'day') }}
         / {{ var('days_per_year_for_age') }} as age_years,
         crm_customers.annual_income,
         crm_customers.company_size,
@@ -101,13 +110,12 @@ profile_joined as (
         order_customers.gap_before_last_order_days,
         coalesce(events.preferred_device, 'unknown') as preferred_device
     from population
-    cross join as_of
     left join crm_customers
         on population.customer_id = crm_customers.customer_id
     left join order_customers
-        on population.customer_id = order_customers.customer_id
+        on population.customer_id = order_customers.customer_id and population.as_of_date = order_customers.as_of_date
     left join events
-        on population.customer_id = events.customer_id
+        on population.customer_id = events.customer_id and population.as_of_date = events.as_of_date
     left join countries
         on crm_customers.country_code = countries.country_code
     left join sales_regions

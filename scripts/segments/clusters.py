@@ -200,3 +200,17 @@ def _typed(result: pd.DataFrame, chosen: int, silhouette: float | None) -> pd.Da
             "silhouette": "float64",
         }
     )[OUTPUT_COLUMNS]
+
+
+def assign_clusters_per_period(customers: pd.DataFrame, config: ClusterConfig) -> pd.DataFrame:
+    """`assign_clusters` for each as-of date of `customers`, fitted on that date's rows."""
+    parts = []
+    for day, rows in customers.groupby("as_of_date", sort=True):
+        clustered = assign_clusters(rows, config)
+        clustered.insert(1, "as_of_date", pd.Timestamp(day).date())
+        parts.append(clustered)
+    if not parts:
+        empty = assign_clusters(customers, config)
+        empty.insert(1, "as_of_date", pd.Series(dtype="datetime64[ns]"))
+        return empty
+    return pd.concat(parts, ignore_index=True)

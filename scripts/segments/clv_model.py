@@ -210,3 +210,38 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
             config.profit_margin * value * purchases.discounted_purchases
         )
     return out
+
+
+def fit_parameters_per_period(
+    inputs: pd.DataFrame, as_of_dates: pd.Series, config: ClvConfig
+) -> pd.DataFrame:
+    """One row per as-of date: each period's customers fitted on their own.
+
+    `inputs` holds every period's rows (an `as_of_date` column); a date with
+    no inputs still gets its row, with the reason the fit could not run.
+    """
+    dates = [None if pd.isna(day) else pd.Timestamp(day).date() for day in as_of_dates]
+    by_date = {
+        pd.Timestamp(day).date(): rows.drop(columns="as_of_date")
+        for day, rows in inputs.groupby("as_of_date", sort=True)
+    }
+    empty = inputs.iloc[0:0].drop(columns="as_of_date")
+    rows = [fit_parameters(by_date.get(day, empty), day, config) for day in sorted(dates, key=str)]
+    return pd.concat(rows, ignore_index=True)
+
+
+def predict_per_period(
+    inputs: pd.DataFrame, parameters: pd.DataFrame, config: ClvConfig
+) -> pd.DataFrame:
+    """`predict` for each as-of date of `inputs` with that date's parameters."""
+    fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
+    parts = []
+    for day, rows in inputs.groupby("as_of_date", sort=True):
+        predicted = predict(rows, fitted[pd.Timestamp(day).date()], config)
+        predicted.insert(1, "as_of_date", pd.Timestamp(day).date())
+        parts.append(predicted)
+    if not parts:
+        out = predict(inputs, pd.Series({"bgnbd_status": "no customers"}), config)
+        out.insert(1, "as_of_date", pd.Series(dtype="datetime64[ns]"))
+        return out
+    return pd.concat(parts, ignore_index=True)
