@@ -18,13 +18,13 @@
             'lifecycle_churn_rhythm_multiple', 'lifecycle_at_risk_min_days', 'days_per_year',
             'days_per_year_for_age', 'composite_missing_indicator_value', 'custom_category_default',
             'cluster_k_min', 'cluster_k_max', 'cluster_sample_size', 'cluster_silhouette_sample_size',
-            'cluster_seed',
+            'cluster_seed', 'rising_star_scheme', 'rising_star_from_tiers', 'rising_star_to_tiers',
         ],
         'seeds': [
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
             'strategy_quadrants', 'demographic_bands', 'credit_ratings', 'sales_regions',
             'custom_category_rules', 'prospect_score_weights', 'prospect_score_points',
-            'prospect_grades',
+            'prospect_grades', 'tier_ranks', 'rfm_segments',
         ],
     }) }}
 {%- endmacro %}

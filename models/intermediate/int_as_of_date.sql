@@ -1,15 +1,15 @@
 {#
     The dates everything is computed as of: one row per period computed.
     A build computes one: var('as_of_date') when given, else the latest valid
-    order date. A backfill (var('history_from') .. var('history_to'), both
-    YYYY-MM-DD or YYYY-MM) computes every var('history_period') period between
-    them in one pass, each as of its last day (the build's own cut-off for a
-    period not yet over). Every customer-level model carries as_of_date and
-    joins on it, so the Python CLV and cluster models read the same dates and
-    a past period re-runs identically.
+    order date. A backfill (var('history_periods'), set by `segments
+    backfill`) computes each var('history_period') period listed, in one pass,
+    as of its last day (the build's own cut-off for a period not yet over;
+    a period starting after it is left out). Every customer-level model
+    carries as_of_date and joins on it, so the Python CLV and cluster models
+    read the same dates and a past period re-runs identically.
 #}
 {%- set period = var('history_period') -%}
-{%- set period_starts = history_period_starts(var('history_from'), var('history_to'), period) -%}
+{%- set periods = var('history_periods') -%}
 
 with
 
@@ -35,12 +35,12 @@ cutoff as (
 
 ),
 
-{%- if period_starts %}
+{%- if periods %}
 
 periods as (
 
-    {%- for period_start in period_starts %}
-    select cast('{{ period_start }}' as date) as period_start
+    {%- for day in periods %}
+    select cast({{ dbt.date_trunc(period, "cast('" ~ day ~ "' as date)") }} as date) as period_start
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -62,9 +62,9 @@ as_of_chosen as (
         end as as_of_source,
         cutoff.latest_order_date
     from (
-        select
+        select distinct
             period_start,
-            {{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as period_end
+            cast({{ dbt.dateadd('day', -1, dbt.dateadd(period, 1, 'period_start')) }} as date) as period_end
         from periods
     ) as periods_ended
     cross join cutoff

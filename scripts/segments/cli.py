@@ -15,10 +15,19 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from segments import __version__, benchmark, build, fit_clv, generate, load_cdnow, report
+from segments import (
+    __version__,
+    backfill,
+    benchmark,
+    build,
+    fit_clv,
+    generate,
+    load_cdnow,
+    report,
+)
 from segments.errors import SegmentsError, StorageError, Terminated
 
-COMMANDS = (generate, load_cdnow, build, fit_clv, report, benchmark)
+COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, benchmark)
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 TERMINATED_EXIT_CODE = 143  # 128 + SIGTERM
 

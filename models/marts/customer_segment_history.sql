@@ -1,0 +1,93 @@
+{#
+    One row per customer and period: every scheme's tier and the inputs that
+    decided it, as of the period's as-of date. Incremental by whole periods:
+    the periods this run computed (one in a build, the current; a batch of
+    periods in a backfill) replace their rows, every other period stays, so
+    running a period again replaces it and never duplicates it. Never
+    rebuilt from scratch by --full-refresh (history cannot be recomputed
+    from raw files that no longer hold it). See the history doc.
+#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period_start',
+    on_schema_change='append_new_columns',
+    full_refresh=false,
+) }}
+
+with
+
+periods as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('customer_segments') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('customers') }}
+
+),
+
+rfm as (
+
+    select * from {{ ref('customer_rfm') }}
+
+),
+
+final as (
+
+    select
+        periods.period_start,
+        segments.customer_id,
+        segments.as_of_date,
+        segments.rule_version,
+        segments.customer_type,
+        segments.sales_region,
+        segments.has_purchased,
+        customers.orders_count,
+        customers.days_since_last_order,
+        segments.lifecycle_stage,
+        rfm.recency_days,
+        rfm.frequency,
+        rfm.monetary,
+        rfm.r_score,
+        rfm.f_score,
+        rfm.m_score,
+        segments.rfm_cell,
+        segments.rfm_segment,
+        segments.window_revenue,
+        segments.abc_class,
+        segments.is_key_account,
+        segments.value_tier,
+        segments.value_class,
+        segments.revenue_to_date,
+        segments.profit_to_date,
+        segments.predicted_clv,
+        segments.probability_alive,
+        segments.composite_score,
+        segments.composite_tier,
+        segments.share_of_wallet,
+        segments.strategy_quadrant,
+        segments.credit_rating,
+        segments.on_time_share,
+        segments.overdue_share,
+        segments.cluster_label,
+        segments.custom_category
+    from segments
+    inner join periods
+        on segments.as_of_date = periods.as_of_date
+    inner join customers
+        on segments.customer_id = customers.customer_id and segments.as_of_date = customers.as_of_date
+    left join rfm
+        on segments.customer_id = rfm.customer_id and segments.as_of_date = rfm.as_of_date
+
+)
+
+select * from final

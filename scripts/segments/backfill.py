@@ -1,0 +1,256 @@
+"""`segments backfill`: fill customer_segment_history for past periods, set-based.
+
+The models between `int_as_of_date` and `customer_segments` (tag `per_as_of`)
+carry an `as_of_date` column, so one `dbt run` computes many periods in one
+pass over the orders: `history_periods` lists them, and those models then
+write to `<schema>_backfill` schemas, leaving the current marts as they are
+(see `generate_schema_name`). `customer_segment_history` replaces the rows of
+exactly the periods of each run, so:
+
+- the periods are computed `--batch` at a time; each run commits its periods;
+- a period already in the history is skipped (`--redo` computes it again), so
+  a backfill that failed or was stopped resumes where it was;
+- at the end `segment_summary` and `tier_migrations` are rebuilt and the
+  history's tests run, and the scratch schemas are dropped.
+
+It works on the warehouse itself (not on a copy, as `segments build` does),
+holding the build lock: the history of each finished run must outlive a
+failure of a later one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from segments import options, project
+from segments.build import parse_vars, positive_int, storage_explained, warehouse_lock
+from segments.dbt import run_dbt
+from segments.errors import SegmentsError
+
+PERIODS = ("week", "month", "quarter", "year")
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
+HISTORY = "marts.customer_segment_history"
+SCRATCH_SUFFIX = "_backfill"
+DEFAULT_BATCH = 12
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "backfill",
+        help="compute the segment history of past periods",
+        description=(
+            "Compute every period from --from to --to (each as of its last day) into "
+            "marts.customer_segment_history, --batch periods per dbt run, then rebuild "
+            "segment_summary and tier_migrations. Periods already in the history are skipped, "
+            "so a stopped backfill resumes. Run `segments build` first."
+        ),
+    )
+    parser.add_argument("--from", dest="first", required=True, help="first period, YYYY-MM")
+    parser.add_argument("--to", dest="last", help="last period, YYYY-MM (default: --from)")
+    parser.add_argument(
+        "--period",
+        choices=PERIODS,
+        help="period length (default: var history_period of dbt_project.yml, month)",
+    )
+    parser.add_argument(
+        "--batch",
+        type=positive_int,
+        default=DEFAULT_BATCH,
+        help=f"periods computed in one dbt run (default: {DEFAULT_BATCH})",
+    )
+    parser.add_argument(
+        "--redo", action="store_true", help="compute periods already in the history again"
+    )
+    options.add_target(parser, "to backfill")
+    parser.add_argument(
+        "--vars", dest="dbt_vars", help="dbt vars as a YAML mapping (as for segments build)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    warehouse = project.warehouse_path(args.target)
+    dbt_vars = parse_vars(args.dbt_vars)
+    period = args.period or str(project.project_vars().get("history_period", "month"))
+    starts = period_starts(args.first, args.last or args.first, period)
+    backfill(warehouse, args.target, starts, period, args.batch, args.redo, dbt_vars)
+    return 0
+
+
+def backfill(
+    warehouse: Path,
+    target: str,
+    starts: Sequence[date],
+    period: str,
+    batch: int,
+    redo: bool,
+    dbt_vars: dict[str, object],
+) -> list[date]:
+    """Compute the periods of `starts` not yet in the history; the periods computed."""
+    if not warehouse.exists():
+        raise SegmentsError(f"no warehouse at {warehouse}; run `segments build` first")
+    with storage_explained(warehouse), warehouse_lock(warehouse):
+        done = periods_in_history(warehouse)
+        todo = [start for start in starts if redo or start not in done]
+        print(
+            f"backfill: {len(starts)} {period}(s) from {label(starts[0], period)} to "
+            f"{label(starts[-1], period)}, {len(starts) - len(todo)} already in the history, "
+            f"{len(todo)} to compute, {batch} per run"
+        )
+        for start in starts:
+            if start not in todo:
+                print(f"{label(start, period)}  already in the history (--redo computes it again)")
+        base = ["--target", target]
+        try:
+            for number, runs in enumerate(chunks(todo, batch), start=1):
+                periods = {"history_periods": [day.isoformat() for day in runs]}
+                run_vars = dbt_vars | periods | {"history_period": period}
+                started = time.perf_counter()
+                run_dbt(
+                    [
+                        "run",
+                        *base,
+                        "--select",
+                        "tag:per_as_of",
+                        "customer_segment_history",
+                        "--vars",
+                        json.dumps(run_vars),
+                    ],
+                    database=warehouse,
+                    target=target,
+                )
+                seconds = time.perf_counter() - started
+                customers = customers_per_period(warehouse, runs)
+                for start in runs:
+                    print(
+                        f"{label(start, period)}  {customers.get(start, 0):>10,} customers  "
+                        f"{seconds / len(runs):6.1f} s  (run {number}: {len(runs)} period(s) "
+                        f"in {seconds:.1f} s)"
+                    )
+        finally:
+            drop_scratch_schemas(warehouse)
+        summary_vars = dbt_vars | {"history_period": period}
+        started = time.perf_counter()
+        run_dbt(
+            [
+                "build",
+                *base,
+                "--select",
+                "customer_segment_history+",
+                "--vars",
+                json.dumps(summary_vars),
+            ],
+            database=warehouse,
+            target=target,
+        )
+        print(
+            f"history tested, segment_summary and tier_migrations rebuilt in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        return list(todo)
+
+
+def period_starts(first: str, last: str, period: str) -> list[date]:
+    """The first day of every period from the one holding `first` to the one holding `last`."""
+    if period not in PERIODS:
+        raise SegmentsError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
+    begin = period_start(parse_day(first, "--from"), period)
+    end = period_start(parse_day(last, "--to"), period)
+    if end < begin:
+        raise SegmentsError(f"--to ({last}) is before --from ({first})")
+    return list(_starts(begin, end, period))
+
+
+def _starts(begin: date, end: date, period: str) -> Iterator[date]:
+    start = begin
+    while start <= end:
+        yield start
+        if period == "week":
+            start += timedelta(days=7)
+        else:
+            index = start.year * 12 + start.month - 1 + MONTHS_IN[period]
+            start = date(index // 12, index % 12 + 1, 1)
+
+
+def parse_day(text: str, option: str) -> date:
+    """YYYY-MM (its first day) or YYYY-MM-DD, or a clear error naming the option."""
+    try:
+        return date.fromisoformat(f"{text}-01" if len(text) == 7 else text)
+    except ValueError:
+        raise SegmentsError(f"{option} must be a month like 2024-01, got {text!r}") from None
+
+
+def period_start(day: date, period: str) -> date:
+    """The first day of the period holding `day` (weeks start on Monday)."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "year":
+        return day.replace(month=1, day=1)
+    if period == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(day=1)
+
+
+def label(start: date, period: str) -> str:
+    """How a period is shown: 2024-01, 2024-Q1, 2024, or a week's Monday."""
+    if period == "month":
+        return start.strftime("%Y-%m")
+    if period == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if period == "year":
+        return str(start.year)
+    return start.isoformat()
+
+
+def chunks(items: Sequence[date], size: int) -> Iterator[list[date]]:
+    for index in range(0, len(items), size):
+        yield list(items[index : index + size])
+
+
+def periods_in_history(warehouse: Path) -> set[date]:
+    """The periods the history holds; an error when the warehouse was never built."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if not _has_table(con, "marts", "customer_segments"):
+            raise SegmentsError(f"{warehouse} has no marts yet; run `segments build` first")
+        if not _has_table(con, "marts", "customer_segment_history"):
+            return set()
+        return {
+            row[0] for row in con.sql(f"select distinct period_start from {HISTORY}").fetchall()
+        }
+
+
+def customers_per_period(warehouse: Path, starts: Sequence[date]) -> dict[date, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            f"select period_start, count(*) from {HISTORY} "
+            "where period_start in (select unnest(?)) group by period_start",
+            [list(starts)],
+        ).fetchall()
+    return dict(rows)
+
+
+def drop_scratch_schemas(warehouse: Path) -> None:
+    """Drop the `<schema>_backfill` schemas a backfill run wrote (nothing reads them after)."""
+    with duckdb.connect(str(warehouse)) as con:
+        schemas = con.sql(
+            "select schema_name from duckdb_schemas() "
+            f"where database_name = current_database() and schema_name like '%{SCRATCH_SUFFIX}'"
+        ).fetchall()
+        for (schema,) in schemas:
+            con.execute(f'drop schema if exists "{schema}" cascade')
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+    )
