@@ -300,6 +300,48 @@ def raw_contract_in_dbt(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def per_as_of_tagged(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    """Tag per_as_of = the models from int_as_of_date to customer_segments, both included.
+
+    A backfill runs `tag:per_as_of` into the *_backfill schemas: a model on the
+    way left untagged would be read from the current marts, a tagged one off
+    the way would be computed for nothing.
+    """
+    nodes = models(manifest)
+    children: dict[str, list[str]] = {}
+    for unique_id, node in nodes.items():
+        for parent in parents(node):
+            children.setdefault(parent, []).append(unique_id)
+
+    def reach(start: str, step: Any) -> set[str]:
+        seen, todo = {start}, [start]
+        while todo:
+            for found in step(todo.pop()):
+                if found in nodes and found not in seen:
+                    seen.add(found)
+                    todo.append(found)
+        return seen
+
+    after = reach(f"model.{PACKAGE}.int_as_of_date", lambda node: children.get(node, []))
+    before = reach(f"model.{PACKAGE}.customer_segments", lambda node: parents(nodes[node]))
+    on_the_way = after & before
+    found = []
+    for unique_id, node in nodes.items():
+        tagged = "per_as_of" in node["config"].get("tags", [])
+        if unique_id in on_the_way and not tagged:
+            found.append(
+                (name_of(unique_id), "depends on the as-of date but is not tagged per_as_of")
+            )
+        elif tagged and unique_id not in on_the_way:
+            found.append(
+                (
+                    name_of(unique_id),
+                    "tagged per_as_of but not between int_as_of_date and customer_segments",
+                )
+            )
+    return found
+
+
 RULES = {
     "source_only_in_base": source_only_in_base,
     "layers_flow_forward": layers_flow_forward,
@@ -311,6 +353,7 @@ RULES = {
     "no_hard_coded_relations": no_hard_coded_relations,
     "portable_sql": portable_sql,
     "raw_contract_in_dbt": raw_contract_in_dbt,
+    "per_as_of_tagged": per_as_of_tagged,
 }
 
 
@@ -347,6 +390,8 @@ def test_rules_catch_what_they_are_for(manifest: dict[str, Any]) -> None:
     nodes[f"model.{PACKAGE}.orders"]["meta"]["key_tested_on"] = "customers"
     enriched_meta = nodes[f"model.{PACKAGE}.int_orders_enriched"]["meta"]
     enriched_meta["primary_key"] = ["customer_id"]
+    nodes[f"model.{PACKAGE}.int_customers_classified"]["config"]["tags"] = []
+    nodes[f"model.{PACKAGE}.prospects"]["config"]["tags"] = ["per_as_of"]
     for test in nodes.values():
         if test.get("attached_node") == f"model.{PACKAGE}.int_customers_classified":
             test["test_metadata"] = {"name": "not_null"}
@@ -366,6 +411,10 @@ def test_rules_catch_what_they_are_for(manifest: dict[str, Any]) -> None:
         no_hard_coded_relations(planted)
     )
     assert ("customer_segments", "DuckDB-only SQL: '::'") in portable_sql(planted)
+    assert {name for name, _ in per_as_of_tagged(planted)} == {
+        "int_customers_classified",
+        "prospects",
+    }
     unkeyed = {name for name, _ in primary_key_tested(planted)}
     assert {"orders", "int_orders_enriched", "int_customers_classified"} <= unkeyed
 

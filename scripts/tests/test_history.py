@@ -1,0 +1,192 @@
+"""Monthly history: `segments backfill` computes past periods set-based, each exactly as a
+build as of its last day would; it resumes after a failure and replaces whole periods."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from segments import backfill, build, generate, load, project
+from segments.errors import SegmentsError
+
+HISTORY = "marts.customer_segment_history"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """GIVEN generated data (300 customers, 2023-2025) built once: (raw folder, warehouse)."""
+    root = tmp_path_factory.mktemp("history")
+    raw_dir = root / "raw"
+    generate.generate(customers=300, seed=7, out=raw_dir)
+    warehouse = root / "warehouse.duckdb"
+    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    return raw_dir, warehouse
+
+
+def copy_of(warehouse: Path, tmp_path: Path) -> Path:
+    copied = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copied)
+    return copied
+
+
+def months(*starts: str) -> list[date]:
+    return [date.fromisoformat(f"{start}-01") for start in starts]
+
+
+def rows_per_period(warehouse: Path) -> dict[date, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(
+            con.execute(f"select period_start, count(*) from {HISTORY} group by all").fetchall()
+        )
+
+
+def history_digest(warehouse: Path) -> str:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return str(con.execute(f"select sum(hash(h)) from {HISTORY} as h").fetchone()[0])
+
+
+def test_a_build_adds_its_own_period_once(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw_dir, warehouse = built
+    # WHEN the same data is built again over the built warehouse
+    again = copy_of(warehouse, tmp_path)
+    build.build(again, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    # THEN the history holds one period, the as-of date's month, once per customer
+    with duckdb.connect(str(again), read_only=True) as con:
+        as_of = con.execute("select max(as_of_date) from marts.customer_segments").fetchone()[0]
+        customers = con.execute("select count(*) from marts.customers").fetchone()[0]
+    assert rows_per_period(again) == {as_of.replace(day=1): customers}
+
+
+def test_a_backfilled_period_is_what_a_build_as_of_its_last_day_gives(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw_dir, warehouse = built
+    # GIVEN three months backfilled, two per dbt run
+    filled = copy_of(warehouse, tmp_path)
+    backfill.backfill(filled, "ci", months("2025-08", "2025-09", "2025-10"), "month", 2, False, {})
+    # AND the same data built as of the last day of September
+    as_of = tmp_path / "as_of.duckdb"
+    vars_ = {"as_of_date": "2025-09-30"}
+    build.build(as_of, "ci", load.find_raw_files(raw_dir), project.column_mapping(), vars_)
+    # THEN September's history rows are that build's customer_segments, column for column
+    with duckdb.connect(str(filled), read_only=True) as con:
+        con.execute(f"attach '{as_of}' as as_of (read_only)")
+        columns = [
+            name
+            for (name,) in con.execute(
+                "select column_name from duckdb_columns() where database_name = 'as_of' "
+                "and schema_name = 'marts' and table_name = 'customer_segments' "
+                "and column_name <> 'rule_version' and column_name in (select column_name "
+                "from duckdb_columns() where table_name = 'customer_segment_history')"
+            ).fetchall()
+        ]
+        listed = ", ".join(columns)
+        history = f"select {listed} from {HISTORY} where period_start = '2025-09-01'"
+        segments = f"select {listed} from as_of.marts.customer_segments"
+        only_history = con.execute(f"{history} except all {segments}").fetchall()
+        only_build = con.execute(f"{segments} except all {history}").fetchall()
+        periods = con.execute(
+            f"select distinct period_start, as_of_date from {HISTORY} order by 1"
+        ).fetchall()
+    assert len(columns) >= 25
+    assert (only_history, only_build) == ([], [])
+    # AND every period is computed as of its last day, beside the build's own period
+    assert [row[1] for row in periods[:3]] == [
+        date(2025, 8, 31),
+        date(2025, 9, 30),
+        date(2025, 10, 31),
+    ]
+    # AND the scratch schemas are gone
+    with duckdb.connect(str(filled), read_only=True) as con:
+        schemas = {
+            row[0] for row in con.execute("select schema_name from duckdb_schemas()").fetchall()
+        }
+    assert not any(schema.endswith("_backfill") for schema in schemas)
+
+
+def test_a_failed_backfill_resumes_without_redoing_finished_periods(
+    built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    _, warehouse = built
+    filled = copy_of(warehouse, tmp_path)
+    starts = months("2025-05", "2025-06", "2025-07")
+    # GIVEN a backfill whose second dbt run fails
+    real_run_dbt = backfill.run_dbt
+    runs: list[list[str]] = []
+
+    def failing_second_run(args: list[str], **kwargs: object) -> dict[str, int]:
+        runs.append(args)
+        if len(runs) == 2:
+            raise SegmentsError("dbt run failed (planted)")
+        return real_run_dbt(args, **kwargs)
+
+    monkeypatch.setattr(backfill, "run_dbt", failing_second_run)
+    with pytest.raises(SegmentsError, match="planted"):
+        backfill.backfill(filled, "ci", starts, "month", 2, False, {})
+    monkeypatch.setattr(backfill, "run_dbt", real_run_dbt)
+    # THEN the first run's periods are kept
+    first = rows_per_period(filled)
+    assert {date(2025, 5, 1), date(2025, 6, 1)} <= set(first)
+    assert date(2025, 7, 1) not in first
+    capsys.readouterr()
+    # WHEN the backfill runs again
+    computed = backfill.backfill(filled, "ci", starts, "month", 2, False, {})
+    # THEN only the missing period is computed, and the finished ones are said to be skipped
+    assert computed == [date(2025, 7, 1)]
+    out = capsys.readouterr().out
+    assert "2025-05  already in the history" in out
+    assert "2025-06  already in the history" in out
+    assert "2025-07 " in out
+    resumed = rows_per_period(filled)
+    assert {day: resumed[day] for day in first} == first
+    digest = history_digest(filled)
+    # WHEN every period is computed again
+    backfill.backfill(filled, "ci", starts, "month", 3, True, {})
+    # THEN each is replaced, not duplicated, with the same content
+    assert rows_per_period(filled) == resumed
+    assert history_digest(filled) == digest
+
+
+def test_periods_of_every_length() -> None:
+    # WHEN the periods between two dates are listed THEN each starts its period
+    assert backfill.period_starts("2024-11", "2025-02", "month") == months(
+        "2024-11", "2024-12", "2025-01", "2025-02"
+    )
+    assert backfill.period_starts("2024-02-15", "2024-08-31", "quarter") == months(
+        "2024-01", "2024-04", "2024-07"
+    )
+    assert backfill.period_starts("2023-06", "2024-01", "year") == months("2023-01", "2024-01")
+    # (2024-01-03 is a Wednesday: its week starts on Monday 2024-01-01)
+    assert backfill.period_starts("2024-01-03", "2024-01-15", "week") == [
+        date(2024, 1, 1),
+        date(2024, 1, 8),
+        date(2024, 1, 15),
+    ]
+    assert [backfill.label(day, "quarter") for day in months("2024-01", "2024-10")] == [
+        "2024-Q1",
+        "2024-Q4",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        ("2025-03", "2025-01", r"--to \(2025-01\) is before --from \(2025-03\)"),
+        ("2025-13", "2025-12", "--from must be a month like 2024-01, got '2025-13'"),
+        ("2025-01", "next year", "--to must be a month like 2024-01, got 'next year'"),
+    ],
+)
+def test_wrong_periods_are_refused_with_the_option_named(
+    first: str, last: str, message: str
+) -> None:
+    with pytest.raises(SegmentsError, match=message):
+        backfill.period_starts(first, last, "month")
+
+
+def test_backfill_needs_a_built_warehouse(tmp_path: Path) -> None:
+    with pytest.raises(SegmentsError, match="run `segments build` first"):
+        backfill.backfill(tmp_path / "none.duckdb", "ci", months("2025-01"), "month", 1, False, {})
