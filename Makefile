@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine (Python 3.11 + make):
-#   make build   set up .venv, generate the demo raw data, load it, dbt build
+#   make build   set up .venv, generate the demo raw data, load it, dbt build, backfill history
 #   make test    set up .venv, sqlfluff lint, dbt build on a test database, pytest
 PYTHON ?= python3.11
 VENV := .venv
@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := data/demo
 DEMO_CUSTOMERS ?= 5000
+# The demo data runs from 2023-01 to 2025-12: make build backfills two years of
+# monthly history before the current month (periods already there are skipped).
+DEMO_HISTORY_FROM := 2024-01
+DEMO_HISTORY_TO := 2025-11
 TEST_DIR := target/test
 # pytest workers (pytest-xdist): the suite is mostly whole builds, one per core.
 PYTEST_WORKERS ?= 2
@@ -31,6 +35,7 @@ demo-data: $(STAMP)
 
 build: demo-data
 	$(BIN)/segments build --raw-dir $(DEMO_DIR)
+	$(BIN)/segments backfill --from $(DEMO_HISTORY_FROM) --to $(DEMO_HISTORY_TO)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts

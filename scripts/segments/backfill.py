@@ -3,15 +3,16 @@
 The models between `int_as_of_date` and `customer_segments` (tag `per_as_of`)
 carry an `as_of_date` column, so one `dbt run` computes many periods in one
 pass over the orders: `history_periods` lists them, and those models then
-write to `<schema>_backfill` schemas, leaving the current marts as they are
-(see `generate_schema_name`). `customer_segment_history` replaces the rows of
+write to a scratch database beside the warehouse (`<warehouse>.backfill`,
+attached as `backfill`, see `generate_database_name`), leaving the current
+marts as they are and the warehouse file its size. `customer_segment_history` replaces the rows of
 exactly the periods of each run, so:
 
 - the periods are computed `--batch` at a time; each run commits its periods;
 - a period already in the history is skipped (`--redo` computes it again), so
   a backfill that failed or was stopped resumes where it was;
 - at the end `segment_summary` and `tier_migrations` are rebuilt and the
-  history's tests run, and the scratch schemas are dropped.
+  history's tests run, and the scratch database is removed.
 
 It works on the warehouse itself (not on a copy, as `segments build` does),
 holding the build lock: the history of each finished run must outlive a
@@ -37,7 +38,7 @@ from segments.errors import SegmentsError
 PERIODS = ("week", "month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 HISTORY = "marts.customer_segment_history"
-SCRATCH_SUFFIX = "_backfill"
+SCRATCH_SUFFIX = ".backfill"
 DEFAULT_BATCH = 12
 
 
@@ -108,6 +109,8 @@ def backfill(
             if start not in todo:
                 print(f"{label(start, period)}  already in the history (--redo computes it again)")
         base = ["--target", target]
+        scratch = scratch_path(warehouse)
+        env = {"SEGMENTS_BACKFILL_PATH": str(scratch)}
         try:
             for number, runs in enumerate(chunks(todo, batch), start=1):
                 periods = {"history_periods": [day.isoformat() for day in runs]}
@@ -125,6 +128,7 @@ def backfill(
                     ],
                     database=warehouse,
                     target=target,
+                    env=env,
                 )
                 seconds = time.perf_counter() - started
                 customers = customers_per_period(warehouse, runs)
@@ -135,7 +139,7 @@ def backfill(
                         f"in {seconds:.1f} s)"
                     )
         finally:
-            drop_scratch_schemas(warehouse)
+            remove_scratch(scratch)
         summary_vars = dbt_vars | {"history_period": period}
         started = time.perf_counter()
         run_dbt(
@@ -236,15 +240,16 @@ def customers_per_period(warehouse: Path, starts: Sequence[date]) -> dict[date, 
     return dict(rows)
 
 
-def drop_scratch_schemas(warehouse: Path) -> None:
-    """Drop the `<schema>_backfill` schemas a backfill run wrote (nothing reads them after)."""
-    with duckdb.connect(str(warehouse)) as con:
-        schemas = con.sql(
-            "select schema_name from duckdb_schemas() "
-            f"where database_name = current_database() and schema_name like '%{SCRATCH_SUFFIX}'"
-        ).fetchall()
-        for (schema,) in schemas:
-            con.execute(f'drop schema if exists "{schema}" cascade')
+def scratch_path(warehouse: Path) -> Path:
+    """The scratch database of a backfill: `<warehouse>.backfill`, beside it, new."""
+    scratch = warehouse.with_name(warehouse.name + SCRATCH_SUFFIX)
+    remove_scratch(scratch)  # left by a killed backfill
+    return scratch
+
+
+def remove_scratch(scratch: Path) -> None:
+    for path in (scratch, scratch.with_name(scratch.name + ".wal")):
+        path.unlink(missing_ok=True)
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

@@ -80,8 +80,17 @@ def _release_database() -> None:
         environment.close()
 
 
-def _invoke(args: list[str], database: Path, target: str, manifest: Any = None) -> Any:
-    """Invoke `dbt <args>` on `database` (dbtRunner, in this process): its result."""
+def _invoke(
+    args: list[str],
+    database: Path,
+    target: str,
+    manifest: Any = None,
+    env: dict[str, str] | None = None,
+) -> Any:
+    """Invoke `dbt <args>` on `database` (dbtRunner, in this process): its result.
+
+    `env`: more environment variables for the run (profiles.yml reads them).
+    """
     from dbt.cli.main import dbtRunner  # imported late: slow, and only needed here
 
     root = project.project_dir()
@@ -96,7 +105,7 @@ def _invoke(args: list[str], database: Path, target: str, manifest: Any = None) 
         str(target_path),
     ]
     with (
-        _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root)),
+        _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root), **(env or {})),
         _interrupts_noted() as interrupts,
     ):
         # dbt's manifest is a large, long-lived object graph: frozen, the garbage
@@ -127,13 +136,17 @@ def parse_project(args: list[str], database: Path, target: str = "dev") -> Any:
 
 
 def run_dbt(
-    args: list[str], database: Path, target: str = "dev", manifest: Any = None
+    args: list[str],
+    database: Path,
+    target: str = "dev",
+    manifest: Any = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Invoke `dbt <args>` on `database`; counts of node statuses, or a clear error.
 
     With `manifest` (from `parse_project`, same options), dbt does not parse again.
     """
-    result = _invoke(args, database, target, manifest)
+    result = _invoke(args, database, target, manifest, env)
     statuses: Counter[str] = Counter()
     failures: list[str] = []
     for node_result in result.result or []:

@@ -100,12 +100,13 @@ def test_a_backfilled_period_is_what_a_build_as_of_its_last_day_gives(
         date(2025, 9, 30),
         date(2025, 10, 31),
     ]
-    # AND the scratch schemas are gone
+    # AND the scratch database is gone, and the warehouse never held the scratch tables
+    assert not filled.with_name(filled.name + ".backfill").exists()
     with duckdb.connect(str(filled), read_only=True) as con:
-        schemas = {
-            row[0] for row in con.execute("select schema_name from duckdb_schemas()").fetchall()
-        }
-    assert not any(schema.endswith("_backfill") for schema in schemas)
+        per_period = con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'int_customers_window_activity'"
+        ).fetchall()[0][0]
+    assert per_period == 1
 
 
 def test_a_failed_backfill_resumes_without_redoing_finished_periods(

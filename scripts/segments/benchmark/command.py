@@ -25,6 +25,7 @@ from segments.benchmark.report import (
     slowest_nodes_table,
 )
 from segments.benchmark.scale import (
+    DEFAULT_BACKFILL_MONTHS,
     DEFAULT_PEERS_PYTHON,
     DEFAULT_SCALES,
     DEFAULT_SEED,
@@ -99,6 +100,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=peers.DEFAULT_TIME_LIMIT_SECONDS,
         metavar="SECONDS",
         help="give up on a peer after this long (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--backfill-months",
+        type=int,
+        default=DEFAULT_BACKFILL_MONTHS,
+        metavar="N",
+        help="after the build, time `segments backfill` of the N months before the as-of "
+        "date's (default: %(default)s; 0 skips it)",
     )
     parser.add_argument(
         "--memory-limit",

@@ -85,6 +85,15 @@ ROWS: list[tuple[str, Callable[[Scale], str]]] = [
         _direct("row_counts_match", lambda match: "yes" if match else "**no**"),
     ),
     (
+        "`segments backfill` of the months before the as-of date: wall / peak",
+        lambda s: (
+            "not run"
+            if "backfill" not in s
+            else f"{s['backfill']['months']} months: "
+            + _wall_and_peak(s["backfill"]["wall_s"], s["backfill"]["peak_rss_mb"])
+        ),
+    ),
+    (
         "machine load average (1 min) after the build",
         lambda s: (
             "n/a"

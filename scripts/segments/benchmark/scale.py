@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from segments import generate
 from segments.benchmark import peers
 from segments.benchmark.artifacts import (
@@ -32,6 +34,7 @@ TARGET = "ci"
 # the direct run's database must have the same name as the built one.
 DATABASE_NAME = "bench.duckdb"
 DEFAULT_PEERS_PYTHON = Path(".venv-peers/bin/python")
+DEFAULT_BACKFILL_MONTHS = 24
 
 
 def save_results(args: argparse.Namespace, results: dict[str, Any]) -> None:
@@ -151,10 +154,45 @@ def benchmark_scale(
         )
         scale["slowest_nodes"] = slowest_nodes(run_results, scale["direct"]["seconds_by_node"])
 
+    if args.backfill_months > 0:
+        # After the direct run: its row counts are compared with the build's marts.
+        first, last = backfill_range(warehouse, args.backfill_months)
+        measured = step(
+            "backfill",
+            [
+                *python,
+                "segments.cli",
+                "backfill",
+                "--from",
+                first,
+                "--to",
+                last,
+                "--target",
+                TARGET,
+            ],
+        )
+        scale["backfill"] = {
+            "months": args.backfill_months,
+            "from": first,
+            "to": last,
+            "wall_s": measured.wall_seconds,
+            "peak_rss_mb": measured.peak_mb,
+            "warehouse_bytes": warehouse.stat().st_size,
+        }
+
     if args.peers:
         found = peers.run_peers(args.peers_python, inputs_csv, work, label, args.peer_time_limit)
         scale["peers"] = peers.compare(clv, found)
     scale["complete"] = True
+
+
+def backfill_range(warehouse: Path, months: int) -> tuple[str, str]:
+    """The `months` months before the month of the built warehouse's as-of date, as YYYY-MM."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        as_of = con.execute("select max(as_of_date) from marts.customer_segments").fetchall()[0][0]
+    index = as_of.year * 12 + as_of.month - 1
+    first, last = index - months, index - 1
+    return f"{first // 12}-{first % 12 + 1:02d}", f"{last // 12}-{last % 12 + 1:02d}"
 
 
 def raw_dir_for(args: argparse.Namespace, work: Path, customers: int) -> Path:
