@@ -89,50 +89,9 @@
 {%- endmacro %}
 
 {#
-    distinct_categories(lines, group_columns, categories): per value of
-    the `group_columns` of `lines` (which has a category column), the number of
-    distinct categories (category_count). Portable: group by value and
-    category, then count; on DuckDB the bit strings of the categories OR-ed in
-    one group-by.
-#}
-{% macro distinct_categories(lines, group_columns, categories) -%}
-    {{ return(adapter.dispatch('distinct_categories', 'customer_segments')(lines, group_columns, categories)) }}
-{%- endmacro %}
-
-{% macro default__distinct_categories(lines, group_columns, categories) -%}
-    {%- set columns = group_columns | join(', ') -%}
-    select
-        {{ columns }},
-        count(*) as category_count
-    from (
-        select
-            {{ columns }},
-            category
-        from {{ lines }}
-        group by {{ columns }}, category
-    ) as categories_per_group
-    group by {{ columns }}
-{%- endmacro %}
-
-{% macro duckdb__distinct_categories(lines, group_columns, categories) -%}
-    select
-        {%- for column in group_columns %}
-        grouped_lines.{{ column }},
-        {%- endfor %}
-        bit_count(bit_or(category_bits.category_bit)) as category_count
-    from {{ lines }} as grouped_lines
-    inner join ({{ customer_segments.duckdb__category_bit_strings(categories) }}) as category_bits
-        on grouped_lines.category = category_bits.category
-    group by
-        {%- for column in group_columns %}
-        grouped_lines.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-{%- endmacro %}
-
-{#
     duckdb__category_bit_strings(categories): each category of `categories` with a bit
     string as long as there are categories, one bit set (DuckDB; used by the
-    duckdb__ versions above).
+    duckdb__ version above).
 #}
 {% macro duckdb__category_bit_strings(categories) -%}
     select

@@ -1,15 +1,22 @@
 {#
-    One row per customer with a purchase up to the as-of date (per as-of
-    date): activity in
-    the scoring window (the last var('scoring_window_days') days) and the
-    behaviour and relationship facts the composite score uses.
+    One row per customer with a purchase up to the as-of date, per as-of
+    date: activity in the scoring window (the last
+    var('scoring_window_days') days) and the behaviour and relationship
+    facts the composite score uses.
 #}
 with
 
-orders as (
+orders as {{ materialized_cte(false) }} (
 
     select * from {{ ref('int_orders_enriched') }}
     where is_purchase or is_refund
+
+),
+
+valid_orders as (
+
+    select * from {{ ref('int_orders_valid') }}
+    where is_purchase
 
 ),
 
@@ -42,8 +49,7 @@ as_of as (
 ),
 
 {# Distinct months are counted in two steps (group, then count the groups),
-    much cheaper than count(distinct) over millions of rows; distinct
-    categories by distinct_categories (bit strings on DuckDB). #}
+    much cheaper than count(distinct) over millions of rows. #}
 window_months as (
 
     select
@@ -95,31 +101,47 @@ orders_aggregated_to_customers as (
 
 ),
 
-{# Lines of the customer's purchases (valid, not cancelled, up to the as-of
-    date), categorised by the same rule as int_order_items_checked. #}
+{# Each category's first purchase by each customer: lines of valid purchases
+    up to the latest as-of date, categorised by the same rule as
+    int_order_items_checked. A customer's category breadth as of a date is
+    the number of its categories first bought by then: every line is read
+    once, however many as-of dates there are. #}
 purchased_lines as (
 
     select
-        orders.customer_id,
-        orders.as_of_date,
+        valid_orders.customer_id,
+        valid_orders.ordered_date,
         {{ line_category('order_items', 'products') }} as category
     from order_items
-    inner join orders
-        on order_items.order_id = orders.order_id and orders.is_purchase
+    inner join valid_orders
+        on order_items.order_id = valid_orders.order_id
     left join products
         on order_items.product_id = products.product_id
+    where valid_orders.ordered_date <= (select max(as_of_date) from as_of)
 
 ),
 
-line_categories as (
+category_firsts as (
 
-    {{ line_categories('order_items', 'products') }}
+    select
+        customer_id,
+        category,
+        min(ordered_date) as first_ordered_date
+    from purchased_lines
+    group by customer_id, category
 
 ),
 
 categories_aggregated_to_customers as (
 
-    {{ distinct_categories('purchased_lines', ['customer_id', 'as_of_date'], 'line_categories') }}
+    select
+        category_firsts.customer_id,
+        as_of.as_of_date,
+        count(*) as category_count
+    from category_firsts
+    inner join as_of
+        on category_firsts.first_ordered_date <= as_of.as_of_date
+    group by category_firsts.customer_id, as_of.as_of_date
 
 ),
 
