@@ -117,7 +117,7 @@ purchased_lines as (
         on order_items.order_id = valid_orders.order_id
     left join products
         on order_items.product_id = products.product_id
-    where valid_orders.ordered_date <= (select max(as_of_date) from as_of)
+    where valid_orders.ordered_date <= (select max(as_of.as_of_date) from as_of)
 
 ),
 

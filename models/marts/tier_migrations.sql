@@ -10,6 +10,8 @@
     var('rising_star_from_tiers') to one of var('rising_star_to_tiers').
 #}
 {%- set schemes = history_schemes() -%}
+{%- set rising_from = "'" ~ var('rising_star_from_tiers') | join("', '") ~ "'" -%}
+{%- set rising_to = "'" ~ var('rising_star_to_tiers') | join("', '") ~ "'" -%}
 
 with
 
@@ -37,11 +39,11 @@ periods as (
 tiers as {{ materialized_cte(true) }} (
 
     select
-        period_start,
-        customer_id,
         {%- for scheme in schemes %}
-        {{ scheme.tier }} as {{ scheme.scheme }}{{ ',' if not loop.last }}
+        {{ scheme.tier }} as {{ scheme.scheme }},
         {%- endfor %}
+        period_start,
+        customer_id
     from history
 
 ),
@@ -70,11 +72,11 @@ previous_tiers as (
 pairs as {{ materialized_cte(true) }} (
 
     select
-        coalesce(current_tiers.period_start, previous_tiers.next_period_start) as period_start,
         {%- for scheme in schemes %}
         previous_tiers.{{ scheme.scheme }} as from_{{ scheme.scheme }},
-        current_tiers.{{ scheme.scheme }} as to_{{ scheme.scheme }}{{ ',' if not loop.last }}
+        current_tiers.{{ scheme.scheme }} as to_{{ scheme.scheme }},
         {%- endfor %}
+        coalesce(current_tiers.period_start, previous_tiers.next_period_start) as period_start
     from current_tiers
     full outer join previous_tiers
         on
@@ -119,8 +121,8 @@ final as (
         coalesce(to_ranks.tier_rank > from_ranks.tier_rank, false) as is_downgrade,
         (
             moves_counted.scheme = '{{ var("rising_star_scheme") }}'
-            and moves_counted.from_tier in ('{{ var("rising_star_from_tiers") | join("', '") }}')
-            and moves_counted.to_tier in ('{{ var("rising_star_to_tiers") | join("', '") }}')
+            and moves_counted.from_tier in ({{ rising_from }})
+            and moves_counted.to_tier in ({{ rising_to }})
         ) as is_rising_star
     from moves_counted
     inner join periods
