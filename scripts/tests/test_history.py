@@ -104,7 +104,8 @@ def test_a_backfilled_period_is_what_a_build_as_of_its_last_day_gives(
     assert not filled.with_name(filled.name + ".backfill").exists()
     with duckdb.connect(str(filled), read_only=True) as con:
         per_period = con.execute(
-            "select count(*) from duckdb_tables() where table_name = 'int_customers_window_activity'"
+            "select count(*) from duckdb_tables()"
+            " where table_name = 'int_customers_window_activity'"
         ).fetchall()[0][0]
     assert per_period == 1
 
