@@ -5,8 +5,8 @@ carry an `as_of_date` column, so one `dbt run` computes many periods in one
 pass over the orders: `history_periods` lists them, and those models then
 write to a scratch database beside the warehouse (`<warehouse>.backfill`,
 attached as `backfill`, see `generate_database_name`), leaving the current
-marts as they are and the warehouse file its size. `customer_segment_history` replaces the rows of
-exactly the periods of each run, so:
+marts as they are and the warehouse file its size. `customer_segment_history`
+replaces the rows of exactly the periods of each run, so:
 
 - the periods are computed `--batch` at a time; each run commits its periods;
 - a period already in the history is skipped (`--redo` computes it again), so

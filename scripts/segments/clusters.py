@@ -31,6 +31,8 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
+from segments.per_date import per_as_of_date
+
 FEATURES = ("recency_days", "frequency", "monetary", "predicted_clv")
 
 # Centroid coordinates (standard deviations from the mean) past which a word applies.
@@ -204,13 +206,4 @@ def _typed(result: pd.DataFrame, chosen: int, silhouette: float | None) -> pd.Da
 
 def assign_clusters_per_period(customers: pd.DataFrame, config: ClusterConfig) -> pd.DataFrame:
     """`assign_clusters` for each as-of date of `customers`, fitted on that date's rows."""
-    parts = []
-    for day, rows in customers.groupby("as_of_date", sort=True):
-        clustered = assign_clusters(rows, config)
-        clustered.insert(1, "as_of_date", pd.Timestamp(day).date())
-        parts.append(clustered)
-    if not parts:
-        empty = assign_clusters(customers, config)
-        empty.insert(1, "as_of_date", pd.Series(dtype="datetime64[ns]"))
-        return empty
-    return pd.concat(parts, ignore_index=True)
+    return per_as_of_date(customers, lambda _, rows: assign_clusters(rows, config))

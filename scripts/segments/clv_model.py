@@ -28,8 +28,11 @@ import pandas as pd
 
 from segments import clv
 from segments.errors import SegmentsError
+from segments.per_date import per_as_of_date
 
 INPUT_COLUMNS = ("customer_id", "frequency", "recency", "t", "repeat_average_value")
+# The parameters of a date without a fit (no customers): every prediction null.
+NOT_FITTED = pd.Series({"bgnbd_status": "no customers", "gamma_gamma_status": "no customers"})
 PREDICTION_COLUMNS = (
     "expected_purchases",
     "probability_alive",
@@ -235,13 +238,6 @@ def predict_per_period(
 ) -> pd.DataFrame:
     """`predict` for each as-of date of `inputs` with that date's parameters."""
     fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
-    parts = []
-    for day, rows in inputs.groupby("as_of_date", sort=True):
-        predicted = predict(rows, fitted[pd.Timestamp(day).date()], config)
-        predicted.insert(1, "as_of_date", pd.Timestamp(day).date())
-        parts.append(predicted)
-    if not parts:
-        out = predict(inputs, pd.Series({"bgnbd_status": "no customers"}), config)
-        out.insert(1, "as_of_date", pd.Series(dtype="datetime64[ns]"))
-        return out
-    return pd.concat(parts, ignore_index=True)
+    return per_as_of_date(
+        inputs, lambda day, rows: predict(rows, fitted.get(day, NOT_FITTED), config)
+    )

@@ -26,6 +26,7 @@ DOCUMENTED = [
     "prospect_grades",
     "sales_regions",
     "business_types",
+    "tier_ranks",
 ]
 
 

@@ -1,0 +1,28 @@
+"""Python models over many as-of dates: the same computation for each date's rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+
+
+def per_as_of_date(
+    frame: pd.DataFrame, compute: Callable[[date | None, pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    """`compute(day, rows)` for each as-of date of `frame`, the date put back as column 2.
+
+    With no rows, `compute(None, frame)` gives the empty result its columns.
+    """
+    parts = []
+    for day, rows in frame.groupby("as_of_date", sort=True):
+        as_of = pd.Timestamp(day).date()
+        result = compute(as_of, rows)
+        result.insert(1, "as_of_date", as_of)
+        parts.append(result)
+    if not parts:
+        empty = compute(None, frame)
+        empty.insert(1, "as_of_date", pd.Series(dtype="datetime64[ns]"))
+        return empty
+    return pd.concat(parts, ignore_index=True)
