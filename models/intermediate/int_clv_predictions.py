@@ -5,6 +5,7 @@ are exactly those an auditor sees there. Maths in segments.clv_model.
 """
 
 from segments.clv_model import ClvConfig, predict_per_period
+from segments.per_date import with_date_column
 
 
 def clv_config(dbt):
@@ -21,4 +22,4 @@ def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_clv_inputs").df()
     parameters = dbt.ref("int_clv_model_parameters").df()
-    return predict_per_period(inputs, parameters, clv_config(dbt))
+    return with_date_column(session, predict_per_period(inputs, parameters, clv_config(dbt)))

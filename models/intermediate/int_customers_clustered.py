@@ -7,6 +7,7 @@ clustered on its own customers.
 """
 
 from segments.clusters import ClusterConfig, assign_clusters_per_period
+from segments.per_date import with_date_column
 
 
 def cluster_config(dbt):
@@ -42,4 +43,4 @@ def model(dbt, session):
         .order("as_of_date, customer_id")
         .df()
     )
-    return assign_clusters_per_period(features, cluster_config(dbt))
+    return with_date_column(session, assign_clusters_per_period(features, cluster_config(dbt)))

@@ -26,3 +26,15 @@ def per_as_of_date(
         empty.insert(1, "as_of_date", pd.Series(dtype="datetime64[ns]"))
         return empty
     return pd.concat(parts, ignore_index=True)
+
+
+def with_date_column(session: object, frame: pd.DataFrame) -> object:
+    """`frame` as a DuckDB relation whose `as_of_date` is a DATE, also when empty.
+
+    pandas has no date dtype: a column of dates is stored as objects, which
+    DuckDB reads as DATE, but an empty one is a timestamp or untyped column,
+    and the models' contracts say DATE.
+    """
+    return session.from_df(frame).select(  # type: ignore[attr-defined]
+        "* replace (cast(as_of_date as date) as as_of_date)"
+    )

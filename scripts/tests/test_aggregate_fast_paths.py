@@ -1,7 +1,6 @@
 """The DuckDB versions of the order-line and duplicate macros give the rows the
-portable (default__) versions give: lines_aggregated_to_orders and
-distinct_categories (bit-string category sets, with more categories than a
-64-bit mask holds) and
+portable (default__) versions give: lines_aggregated_to_orders (bit-string
+category sets, with more categories than a 64-bit mask holds) and
 rank_duplicates (shared keys found by their hash, collisions included)."""
 
 from __future__ import annotations
@@ -61,7 +60,6 @@ def queries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         f"{version}{macro}": f"customer_segments.{prefix}{macro}({arguments})"
         for macro, arguments in {
             "lines_aggregated_to_orders": "'lines', 'categories'",
-            "distinct_categories": "'lines', 'order_id', 'categories'",
             "rank_duplicates": "'rows', ['order_id', 'line_number']",
         }.items()
         for version, prefix in {"fast ": "duckdb__", "portable ": "default__"}.items()
@@ -75,9 +73,7 @@ def queries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return dict(zip(calls, sql.split(SPLIT), strict=True))
 
 
-@pytest.mark.parametrize(
-    "macro", ["lines_aggregated_to_orders", "distinct_categories", "rank_duplicates"]
-)
+@pytest.mark.parametrize("macro", ["lines_aggregated_to_orders", "rank_duplicates"])
 def test_fast_path_gives_the_rows_of_the_portable_macro(
     con: duckdb.DuckDBPyConnection, queries: dict[str, str], macro: str
 ) -> None:
