@@ -14,13 +14,29 @@
     converted at their order's rate right here (the rules are the
     order_lines macros, shared with int_order_items_checked), not read from
     int_order_items_checked, which checks lines against this table.
+
+    Incremental (see orders_window_start): a run computes again the orders
+    from the earliest date that changed (new, late or corrected orders and
+    lines), and at least the last var('fact_lookback_days') days, and
+    replaces that window; `_orders_through` / `_lines_through` record the
+    last staged order and line row the run had seen.
 #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    window_column='ordered_date',
+    window_start='orders_window_start',
+    tags=['facts']
+) }}
 with
 
 orders as (
 
     select * from {{ ref('int_orders_checked') }}
     where quarantine_reason is null
+    {% if is_incremental() -%}
+        and ordered_date >= {{ orders_window_start() }}
+    {%- endif %}
 
 ),
 
@@ -132,7 +148,9 @@ final as (
 
     select
         *,
-        {{ to_money('net_revenue - cost_of_goods') }} as gross_margin
+        {{ to_money('net_revenue - cost_of_goods') }} as gross_margin,
+        (select max(staged_orders._source_row) from {{ ref('stg_shop__orders') }} as staged_orders) as _orders_through,
+        (select max(staged_lines._source_row) from {{ ref('stg_shop__order_items') }} as staged_lines) as _lines_through
     from margin_computed
 
 )

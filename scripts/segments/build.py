@@ -65,6 +65,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--raw-dir", type=Path, help="folder of raw files (orders.csv, ...)")
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help=(
+            "add the rows of --raw-dir's files to the warehouse's raw tables instead of replacing "
+            "them (new days, late rows, corrections: a row sent again replaces its key's); the "
+            "incremental facts then process only the new rows"
+        ),
+    )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help=(
+            "rebuild the incremental facts from every raw row (after changing a rule var, or a "
+            "table other than the facts older than var fact_lookback_days); implied when "
+            "--raw-dir replaces the raw tables"
+        ),
+    )
     options.add_target(parser, "to build")
     parser.add_argument("--as-of", dest="as_of", help="compute everything as of this date")
     parser.add_argument(
@@ -119,7 +137,11 @@ def run(args: argparse.Namespace) -> int:
             raise SegmentsError(
                 f"--as-of must be a date like 2025-06-30, got {args.as_of!r}"
             ) from None
-    files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
+    if args.append and not args.raw_dir:
+        raise SegmentsError("--append needs --raw-dir: the folder of the rows to add")
+    if args.append and not warehouse.exists():
+        raise SegmentsError(f"no warehouse at {warehouse} to append to; build it first")
+    files = load.find_raw_files(args.raw_dir, appending=args.append) if args.raw_dir else None
     summary = build(
         warehouse,
         args.target,
@@ -131,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
         threads=args.threads,
         max_quarantine_share=args.max_quarantine_share,
         strict=args.strict,
+        append=args.append,
+        full_refresh=args.full_refresh,
     )
     print_summary(warehouse, summary)
     print()
@@ -205,13 +229,17 @@ def build(
     threads: int | None = None,
     max_quarantine_share: float = quality.DEFAULT_MAX_QUARANTINE_SHARE,
     strict: bool = False,
+    append: bool = False,
+    full_refresh: bool = False,
 ) -> dict[str, Any]:
     """Load and build on a copy of the warehouse; swap it in only on success.
 
     New raw files land as a new version of the landing folder beside the one
     the live warehouse reads (see `segments.landing`); the version the live
     warehouse no longer reads is removed after the swap, a failed build's own
-    version at once.
+    version at once. Files that replace the raw tables rebuild the incremental
+    facts in full (their rows are numbered anew); appended files (`append`)
+    add to them.
     """
     with storage_explained(warehouse), warehouse_lock(warehouse):
         work_dir = work_dir_for(warehouse)
@@ -234,7 +262,7 @@ def build(
                     copy_held(held, warehouse, work_copy)
                 started = time.perf_counter()
                 loaded, manifest = load_while_parsing(
-                    work_copy, files, mapping, max_bad_share, landed, options, target
+                    work_copy, files, mapping, max_bad_share, landed, options, target, append
                 )
                 for table in loaded:
                     print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
@@ -242,6 +270,8 @@ def build(
                     seconds = time.perf_counter() - started
                     print(f"loaded {len(loaded)} raw files in {seconds:.1f} s")
                 args = ["build", *options]
+                if full_refresh or (files and not append):
+                    args.append("--full-refresh")
                 if threads is not None:
                     args += ["--threads", str(threads)]
                 if select:
@@ -285,6 +315,7 @@ def load_while_parsing(
     landed: landing.Landing | None,
     options: list[str],
     target: str,
+    append: bool = False,
 ) -> tuple[list[load.LoadedTable], Any]:
     """Load the raw files into the work copy while dbt parses the project: (loaded, manifest).
 
@@ -306,7 +337,9 @@ def load_while_parsing(
     parsing = threading.Thread(target=parse, name="dbt-parse", daemon=True)
     parsing.start()
     try:
-        loaded = load.load_raw(work_copy, files, mapping, max_bad_share, landed) if files else []
+        loaded = (
+            load.load_raw(work_copy, files, mapping, max_bad_share, landed, append) if files else []
+        )
     except BaseException as error:
         if not (isinstance(error, KeyboardInterrupt) or interrupted_query(error)):
             parsing.join()

@@ -40,6 +40,7 @@ import codecs
 import difflib
 import gzip
 import mmap
+import re
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -57,6 +58,8 @@ DEFAULT_MAX_BAD_SHARE = 0.5
 # Read in blocks of this size when checking and converting a file's encoding.
 ENCODING_BLOCK_BYTES = 1 << 24
 REPLACEMENT_CHARACTER = "\ufffd"
+# The query of a raw view as DuckDB keeps it: CREATE VIEW raw.<table> AS <query>;
+VIEW_QUERY = re.compile(r"^create view [^ ]+ as (?P<query>.*?);?\s*$", re.IGNORECASE | re.DOTALL)
 # How many example row numbers a note or an error lists.
 EXAMPLE_ROWS = 5
 # Rows of a big file the parse check looks at (every k-th row).
@@ -102,8 +105,12 @@ class LoadedTable:
     ignored_columns: tuple[str, ...] = ()
 
 
-def find_raw_files(raw_dir: Path) -> dict[str, Path]:
-    """Raw files by table name. `orders` must be there; unknown files are reported."""
+def find_raw_files(raw_dir: Path, *, appending: bool = False) -> dict[str, Path]:
+    """Raw files by table name; unknown files are reported.
+
+    `orders` must be there, unless the files are appended to a warehouse's raw
+    tables (a day's events alone are fine then).
+    """
     if not raw_dir.is_dir():
         raise InputFileError(f"raw data directory {raw_dir} does not exist")
     found: dict[str, Path] = {}
@@ -122,7 +129,9 @@ def find_raw_files(raw_dir: Path) -> dict[str, Path]:
             )
         found[name] = path
     missing = [t.name for t in raw_schema.TABLES if t.required and t.name not in found]
-    if missing:
+    if appending and not found:
+        raise InputFileError(f"{raw_dir}: no raw file to append")
+    if missing and not appending:
         raise InputFileError(
             f"{raw_dir}: required raw file missing: {', '.join(m + '.csv' for m in missing)}"
         )
@@ -321,8 +330,12 @@ def load_table(
     mapping: dict[str, str],
     landing: Landing,
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
+    append: bool = False,
 ) -> LoadedTable:
     """Convert the file into the landing folder and point the view raw.<table> at it.
+
+    With `append`, the view reads the rows it read before and then the file's,
+    numbered on from the last (`_source_row` is load order across files).
 
     A CSV file that DuckDB reports as not UTF-8 is read through a repaired copy
     (see the module docstring) made in the landing folder and removed after.
@@ -367,12 +380,30 @@ def load_table(
     if needs_flag:
         flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
     rows, flagged = _check_rows(con, landed, table, path, resolved, flag, max_bad_share)
-    con.execute(
-        f"create or replace view {RAW_SCHEMA}.{table.name} as "
-        f"select * exclude (file_row_number), file_row_number + 1 as _source_row, "
+    loaded_before, offset = _loaded_before(con, table.name) if append else (None, 0)
+    rows_sql = (
+        f"select * exclude (file_row_number), file_row_number + {offset + 1} as _source_row, "
         f"{flag if flagged else 'false'} as _has_invalid_encoding from {landed}"
     )
+    if loaded_before is not None:
+        rows_sql = f"{loaded_before} union all by name {rows_sql}"
+    con.execute(f"create or replace view {RAW_SCHEMA}.{table.name} as {rows_sql}")
     return LoadedTable(table.name, path, rows, flagged, ignored)
+
+
+def _loaded_before(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str | None, int]:
+    """The query of the view raw.<table> and its last `_source_row`; (None, 0) without one."""
+    found = con.execute(
+        "select sql from duckdb_views() where schema_name = ? and view_name = ?",
+        [RAW_SCHEMA, table],
+    ).fetchall()
+    if not found:
+        return None, 0
+    query = VIEW_QUERY.match(found[0][0])
+    if query is None:
+        raise InputFileError(f"{RAW_SCHEMA}.{table} is not a view the loader wrote; cannot append")
+    last = con.execute(f"select coalesce(max(_source_row), 0) from {RAW_SCHEMA}.{table}").fetchall()
+    return query.group("query"), int(last[0][0])
 
 
 def _convert_or_repair(
@@ -441,24 +472,32 @@ def load_raw(
     mapping: dict[str, dict[str, str]],
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
     landed: Landing | None = None,
+    append: bool = False,
 ) -> list[LoadedTable]:
     """Land `files` and point the raw views of `database` at them.
 
     The files become version `landed` of the landing folder (default: a new
     version in the database's own landing folder). Views of tables without a
-    file are dropped.
+    file are dropped; with `append`, the files' rows are added to what the
+    views read, and the other tables stay as they are.
     """
     landed = landed or landing.new_version(landing.folder_for(database))
     con = duckdb.connect(str(database))
     try:
         con.execute(f"create schema if not exists {RAW_SCHEMA}")
         for table in raw_schema.TABLES:
-            if table.name not in files:
+            if table.name not in files and not append:
                 con.execute(f"drop view if exists {RAW_SCHEMA}.{table.name}")
                 con.execute(f"drop table if exists {RAW_SCHEMA}.{table.name}")
         loaded = [
             load_table(
-                con, raw_schema.table(name), path, mapping.get(name, {}), landed, max_bad_share
+                con,
+                raw_schema.table(name),
+                path,
+                mapping.get(name, {}),
+                landed,
+                max_bad_share,
+                append,
             )
             for name, path in sorted(files.items())
         ]

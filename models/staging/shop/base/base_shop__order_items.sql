@@ -2,11 +2,22 @@
     Every raw order line, typed, with the first row-level rule it breaks and
     its rank among lines with the same (order_id, line_number).
 #}
+{{ config(
+    materialized='incremental',
+    unique_key='_source_row',
+    incremental_strategy='delete+insert',
+    tags=['facts']
+) }}
 with
 
 source as (
 
     select * from {{ ref('base_shop__order_items_raw') }}
+    {{ raw_rows_to_parse(
+        ref('base_shop__order_items_raw'),
+        [clean_text('order_id'), parse_integer('line_number')],
+        ['order_id', 'line_number']
+    ) }}
 
 ),
 

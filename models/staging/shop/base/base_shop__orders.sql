@@ -5,11 +5,22 @@
     int_orders_checked. Kept fast at scale: plain values take the fast cast
     (see parse_decimal), and only keys that repeat are ranked.
 #}
+{{ config(
+    materialized='incremental',
+    unique_key='_source_row',
+    incremental_strategy='delete+insert',
+    tags=['facts']
+) }}
 with
 
 source as (
 
     select * from {{ ref('base_shop__orders_raw') }}
+    {{ raw_rows_to_parse(
+        ref('base_shop__orders_raw'),
+        [clean_text('order_id')],
+        ['order_id']
+    ) }}
 
 ),
 

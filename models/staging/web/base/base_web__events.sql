@@ -1,9 +1,20 @@
 {# Every raw web / app event row, typed, with the first rule it breaks and its duplicate rank. #}
+{{ config(
+    materialized='incremental',
+    unique_key='_source_row',
+    incremental_strategy='delete+insert',
+    tags=['facts']
+) }}
 with
 
 source as (
 
     select * from {{ ref('base_web__events_raw') }}
+    {{ raw_rows_to_parse(
+        ref('base_web__events_raw'),
+        [clean_text('event_id')],
+        ['event_id']
+    ) }}
 
 ),
 
