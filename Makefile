@@ -46,6 +46,7 @@ lint: $(STAMP)
 dbt-test: $(STAMP)
 	$(BIN)/segments generate --customers 2000 --seed 7 --out $(TEST_DIR)/raw
 	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/segments build --raw-dir $(TEST_DIR)/raw --target ci
+	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/dbt test --target ci --select tag:after_first_build
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)

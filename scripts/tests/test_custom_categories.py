@@ -30,7 +30,7 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "project"
     for folder in ("models", "macros", "seeds", "tests", "analyses"):
         shutil.copytree(root / folder, copy / folder, symlinks=True)
-    for name in ("dbt_project.yml", "profiles.yml"):
+    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
         shutil.copy(root / name, copy / name)
     monkeypatch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
     return copy

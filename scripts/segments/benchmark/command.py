@@ -83,6 +83,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="skip the direct run of dbt's SQL (it doubles the time of a large scale)",
     )
     parser.add_argument(
+        "--no-daily",
+        dest="daily",
+        action="store_false",
+        help="skip the incremental daily run (the next day's rows appended, the facts built)",
+    )
+    parser.add_argument(
         "--peers",
         action="store_true",
         help="also fit lifetimes and PyMC-Marketing on the same CLV inputs (make bench-peers)",

@@ -18,6 +18,7 @@ from segments.errors import SegmentsError
 PROJECT_ENTRIES = (
     "dbt_project.yml",
     "profiles.yml",
+    "selectors.yml",
     "packages.yml",
     "dependencies.yml",
     "package-lock.yml",

@@ -85,6 +85,16 @@ ROWS: list[tuple[str, Callable[[Scale], str]]] = [
         _direct("row_counts_match", lambda match: "yes" if match else "**no**"),
     ),
     (
+        "daily run: the next day appended, the facts built incrementally: wall / peak "
+        "(share of the build)",
+        lambda s: (
+            "not run"
+            if "daily" not in s
+            else _wall_and_peak(s["daily"]["wall_s"], s["daily"]["peak_rss_mb"])
+            + f" ({s['daily']['share_of_build']:.0%})"
+        ),
+    ),
+    (
         "`segments backfill` of the months before the as-of date: wall / peak",
         lambda s: (
             "not run"

@@ -21,6 +21,7 @@ from segments.benchmark.artifacts import (
     seed_column_types,
     slowest_nodes,
 )
+from segments.benchmark.daily import write_next_day
 from segments.benchmark.environment import (
     profile_output,
 )
@@ -153,6 +154,27 @@ def benchmark_scale(
             json.loads(timings_path.read_text()), measured, scale["models_s"], warehouse, direct_db
         )
         scale["slowest_nodes"] = slowest_nodes(run_results, scale["direct"]["seconds_by_node"])
+
+    if args.daily:
+        # After the direct run (its row counts are compared with the build's marts).
+        next_day = work / "next_day"
+        rows = write_next_day(warehouse, next_day)
+        measured = step(
+            "daily",
+            [
+                *python,
+                *("segments.cli", "build", "--raw-dir", str(next_day), "--append"),
+                *("--select", "tag:facts", "--target", TARGET),
+            ],
+        )
+        daily_results = json.loads((artifacts / "run_results.json").read_text())
+        scale["daily"] = {
+            "rows": rows,
+            "wall_s": measured.wall_seconds,
+            "peak_rss_mb": measured.peak_mb,
+            "dbt_wall_s": run_results_summary(daily_results)["elapsed_seconds"],
+            "share_of_build": round(measured.wall_seconds / scale["build_wall_s"], 3),
+        }
 
     if args.backfill_months > 0:
         # After the direct run: its row counts are compared with the build's marts.
