@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from segments import build, load, load_cdnow, project
+from segments import backfill, build, load, load_cdnow, project
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +58,44 @@ def test_customer_clv_carries_the_published_conditional_expectation(
     for expected_purchases, probability_alive in rows:
         assert round(expected_purchases, 3) == 1.226
         assert 0 < probability_alive < 1
+
+
+def test_the_history_of_cdnow_counts_each_months_buyers(
+    cdnow_sample_warehouse: Path, tmp_path: Path
+) -> None:
+    # GIVEN the CDNOW sample warehouse (built as of 1997-09-30), copied
+    warehouse = tmp_path / cdnow_sample_warehouse.name
+    shutil.copy(cdnow_sample_warehouse, warehouse)
+    dbt_vars = build.parse_vars(load_cdnow.CDNOW_VARS) | {"clv_horizon_periods": 39}
+    # WHEN its months January to August 1997 are backfilled
+    starts = backfill.period_starts("1997-01", "1997-08", "month")
+    backfill.backfill(warehouse, "ci", starts, "month", 12, False, dbt_vars)
+    raw_orders = cdnow_sample_warehouse.with_name("raw") / "orders.csv"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        history = con.execute(
+            "select period_start, as_of_date, count(*) filter (where has_purchased), count(*) "
+            "from marts.customer_segment_history group by all order by 1"
+        ).fetchall()
+        # each month's buyers, counted from the raw file
+        buyers = con.execute(
+            "select last_day(until), count(distinct customer_id) from ("
+            "  select customer_id, cast(date_trunc('month', cast(ordered_at as date)) as date) "
+            "  as month from read_csv(?, all_varchar = true)) as bought, "
+            "  (select distinct cast(date_trunc('month', cast(ordered_at as date)) as date) "
+            "   as until from read_csv(?, all_varchar = true)) as months "
+            "where month <= until group by until order by until",
+            [str(raw_orders), str(raw_orders)],
+        ).fetchall()
+        abc = con.execute(
+            "select count(distinct period_start) from marts.segment_summary "
+            "where scheme = 'abc_class'"
+        ).fetchall()[0][0]
+    # THEN every month to September is there, as of its last day, every CRM
+    # customer in each (CDNOW's list has no signup dates), as buyers exactly
+    # those who had bought by then (the whole cohort from March on)
+    assert [(as_of, bought) for _, as_of, bought, _ in history] == [
+        (month_end, count) for month_end, count in buyers if month_end <= date(1997, 9, 30)
+    ]
+    assert {customers for *_, customers in history} == {2357}
+    assert history[-1][2] == 2357
+    assert abc == 9

@@ -164,7 +164,8 @@ def benchmark_scale(
             [
                 *python,
                 *("segments.cli", "build", "--raw-dir", str(next_day), "--append"),
-                *("--select", "tag:facts", "--target", TARGET),
+                *("--select", "tag:facts", "--exclude", "resource_type:unit_test"),
+                *("--target", TARGET),
             ],
         )
         daily_results = json.loads((artifacts / "run_results.json").read_text())

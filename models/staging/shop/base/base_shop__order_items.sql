@@ -14,7 +14,7 @@ source as (
 
     select * from {{ ref('base_shop__order_items_raw') }}
     {{ raw_rows_to_parse(
-        ref('base_shop__order_items_raw'),
+        'order_items',
         [clean_text('order_id'), parse_integer('line_number')],
         ['order_id', 'line_number']
     ) }}

@@ -17,9 +17,10 @@ source as (
 
     select * from {{ ref('base_shop__orders_raw') }}
     {{ raw_rows_to_parse(
-        ref('base_shop__orders_raw'),
+        'orders',
         [clean_text('order_id')],
-        ['order_id']
+        ['order_id'],
+        'ordered_at'
     ) }}
 
 ),

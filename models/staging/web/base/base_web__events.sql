@@ -11,9 +11,10 @@ source as (
 
     select * from {{ ref('base_web__events_raw') }}
     {{ raw_rows_to_parse(
-        ref('base_web__events_raw'),
+        'events',
         [clean_text('event_id')],
-        ['event_id']
+        ['event_id'],
+        'occurred_at'
     ) }}
 
 ),
