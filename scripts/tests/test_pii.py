@@ -5,6 +5,7 @@ staging (intermediate, marts, audit, seeds), quarantined raw values included."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 
@@ -26,6 +27,7 @@ def con(demo_warehouse: DemoWarehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
+@functools.cache
 def salt() -> str:
     """The salt of a build without SEGMENTS_PII_SALT: the pii_salt var's default."""
     config = yaml.safe_load((project.project_dir() / "dbt_project.yml").read_text())
