@@ -30,11 +30,9 @@
 
 {% macro default__raw_rows_to_parse(table_name, raw_keys, keys, timestamp) -%}
     {%- if is_incremental() %}
-    {%- set parsed_through = '(select coalesce(max(_source_row), 0) from ' ~ this ~ ')' %}
-    {%- set in_a_run = execute and model.resource_type == 'model' %}
-    {%- if in_a_run %}
-        {%- set parsed_through = run_query('select ' ~ parsed_through).columns[0].values()[0] %}
-    {%- endif %}
+    {%- set parsed_through = customer_segments.value_in_a_run(
+        '(select coalesce(max(_source_row), 0) from ' ~ this ~ ')', dbt.type_bigint()
+    ) %}
     {%- set parsed_again -%}
         select parsed._source_row
         from {{ this }} as parsed
@@ -52,7 +50,7 @@
                 where _source_row > {{ parsed_through }}
             )
     {%- endset %}
-    {%- if in_a_run %}
+    {%- if customer_segments.in_a_run() %}
         {%- set rows = run_query(parsed_again).columns[0].values() %}
         {#- beyond that many numbers the query text costs more than the sub-query #}
         {%- if rows | length <= 100000 %}
@@ -66,6 +64,25 @@
     where _source_row in ({{ parsed_again }})
     {%- endif %}
     {%- endif %}
+{%- endmacro %}
+
+{#
+    value_in_a_run(expression, type): in a run, the value of the scalar
+    sub-query `expression`, looked up now and written as a literal of `type`
+    (a filter on a value is applied as the rows are read, one holding a
+    sub-query after every row is decoded and joined); elsewhere (compiling a
+    unit test, whose inputs are fixtures, not tables) the sub-query itself.
+#}
+{% macro value_in_a_run(expression, type) -%}
+    {%- if not customer_segments.in_a_run() -%}
+        {{ return(expression) }}
+    {%- endif -%}
+    {%- set value = run_query('select ' ~ expression).columns[0].values()[0] -%}
+    {{ return('cast(' ~ ("'" ~ value ~ "'" if value is not none else 'null') ~ ' as ' ~ type ~ ')') }}
+{%- endmacro %}
+
+{% macro in_a_run() -%}
+    {{ return(execute and model.resource_type == 'model') }}
 {%- endmacro %}
 
 {#

@@ -28,15 +28,8 @@
     window_start='orders_window_start',
     tags=['facts']
 ) }}
-{#- In a run the window start is computed once and put in as a date, so the
-    orders are filtered as they are read (a condition holding a sub-query is
-    applied after every join: 3 s instead of 0.x s at 8M orders); a unit test
-    reads fixtures, not tables, so it keeps the sub-query. #}
-{%- set window_start = orders_window_start() -%}
-{%- if is_incremental() and execute and model.resource_type == 'model' -%}
-    {%- set first_date = run_query('select ' ~ window_start).columns[0].values()[0] -%}
-    {%- set window_start = "cast(" ~ ("'" ~ first_date ~ "'" if first_date is not none else 'null') ~ " as date)" -%}
-{%- endif %}
+{#- Computed once and put in as a date (see value_in_a_run): 3 s less at 8M orders. #}
+{%- set window_start = value_in_a_run(orders_window_start(), 'date') if is_incremental() else none %}
 with
 
 orders as (

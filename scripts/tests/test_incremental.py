@@ -65,7 +65,7 @@ def split(raw: Path, first: Path, second: Path) -> dict[str, str]:
         and row["order_id"].startswith("O0")
     ]
     corrected = dict(old[0], amount=f"{float(old[0]['amount']) + 10:.2f}")
-    made_invalid = dict(old[1], currency="XXX")
+    made_invalid = dict(old[1], currency="QQQ")
     arriving_late = dict(old[2], order_id=LATE_ORDER, ordered_at="2025-06-15T10:00:00Z")
     write_rows(second / "orders.csv", header, [*late, corrected, made_invalid, arriving_late])
 
