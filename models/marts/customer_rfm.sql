@@ -7,32 +7,33 @@
     refunds (credit notes) subtracted on their own date.
 #}
 {%- set bins = var('rfm_bins') -%}
+{#- Both branches' parents, whichever var('rfm_lookback_days') a run sets: #}
+-- depends_on: {{ ref('int_orders_aggregated_to_customers') }}, {{ ref('int_orders_enriched') }}
+-- depends_on: {{ ref('int_as_of_date') }}
 
 with
 
-orders as (
+segment_map as (
 
-    select * from {{ ref('int_orders_enriched') }}
-    where is_purchase or is_refund
+    select * from {{ ref('rfm_segment_map') }}
 
 ),
+
+{%- if var('rfm_lookback_days') %}
 
 as_of as (
 
     select
         as_of_date,
-        {%- if var('rfm_lookback_days') %}
         {{ dbt.dateadd('day', -1 * var('rfm_lookback_days'), 'as_of_date') }} as window_start_date
-        {%- else %}
-        cast(null as date) as window_start_date
-        {%- endif %}
     from {{ ref('int_as_of_date') }}
 
 ),
 
-segment_map as (
+orders as (
 
-    select * from {{ ref('rfm_segment_map') }}
+    select * from {{ ref('int_orders_enriched') }}
+    where is_purchase or is_refund
 
 ),
 
@@ -47,11 +48,30 @@ orders_aggregated_to_customers as (
     from orders
     inner join as_of
         on orders.as_of_date = as_of.as_of_date
-    where orders.ordered_date > as_of.window_start_date or as_of.window_start_date is null
+    where orders.ordered_date > as_of.window_start_date
     group by orders.customer_id, as_of.as_of_date
     having count(case when orders.is_purchase then 1 end) > 0
 
 ),
+
+{%- else %}
+
+{# All history: the customer's totals to the as-of date (a cancelled order
+    adds no revenue, a refund subtracts its own). #}
+orders_aggregated_to_customers as (
+
+    select
+        customer_id,
+        as_of_date,
+        last_order_date,
+        orders_count as frequency,
+        net_revenue as monetary
+    from {{ ref('int_orders_aggregated_to_customers') }}
+    where orders_count > 0
+
+),
+
+{%- endif %}
 
 recency_computed as (
 

@@ -8,7 +8,7 @@
     columns and the customers mart's (see custom_category).
 #}
 {%- set category_columns = custom_category_columns(
-    [('customer_segments', 'joined'), ('customers', 'customers')], exclude=['custom_category']
+    [('customer_segments', 'joined'), ('customers', 'joined')], exclude=['custom_category']
 ) if execute else {} -%}
 with
 
@@ -42,16 +42,13 @@ rule_version as (
 
 ),
 
+{# The customers mart's columns and every scheme's: the custom category
+    reads both without joining the customers again. #}
 joined as (
 
     select
-        customers.customer_id,
-        customers.as_of_date,
+        customers.*,
         rule_version.rule_version,
-        customers.customer_type,
-        customers.region,
-        customers.sales_region,
-        customers.lifecycle_stage,
         customers.orders_count > 0 as has_purchased,
         rfm.rfm_segment,
         rfm.rfm_cell,
@@ -102,12 +99,50 @@ joined as (
 categorized as (
 
     select
-        joined.*,
+        customer_id,
+        as_of_date,
+        rule_version,
+        customer_type,
+        region,
+        sales_region,
+        lifecycle_stage,
+        has_purchased,
+        rfm_segment,
+        rfm_cell,
+        window_revenue,
+        abc_class,
+        is_key_account,
+        value_tier,
+        value_class,
+        composite_score,
+        composite_tier,
+        share_of_wallet,
+        strategy_quadrant,
+        strategy_input_missing,
+        credit_rating,
+        credit_unrated_reason,
+        credit_invoices,
+        on_time_share,
+        avg_days_past_due,
+        worst_days_past_due,
+        overdue_share,
+        revenue_trend,
+        cluster_id,
+        cluster_label,
+        revenue_to_date,
+        profit_to_date,
+        predicted_clv,
+        probability_alive,
+        coverage_ratio,
+        customers_per_rep_min,
+        customers_per_rep_max,
+        visit_cadence,
+        visit_cadence_days,
+        complaint_priority,
+        complaint_response_hours,
         {{ custom_category(ref('custom_category_rules'), category_columns, var('custom_category_default')) }}
             as custom_category
     from joined
-    inner join customers
-        on joined.customer_id = customers.customer_id and joined.as_of_date = customers.as_of_date
 
 )
 

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances, silhouette_score
+from sklearn.utils import check_random_state
 
 from segments.per_date import per_as_of_date
 
@@ -135,14 +136,16 @@ def _best_k(
         k = min(config.k_min, distinct)
         return KMeans(k, random_state=config.seed, n_init=N_INIT).fit(sample), k, None
     best: tuple[float, int, KMeans] | None = None
+    # The points silhouette_score(sample_size=scored, random_state=seed) would draw, and
+    # their distances computed once for every k (the same numbers, a fifth of the time).
     scored = min(len(sample), config.silhouette_sample_size)
+    rows = check_random_state(config.seed).permutation(len(sample))[:scored]
+    distances = pairwise_distances(sample[rows])
     for k in ks:
         fitted = KMeans(k, random_state=config.seed, n_init=N_INIT).fit(sample)
         if len(set(fitted.labels_)) < 2:
             continue
-        score = float(
-            silhouette_score(sample, fitted.labels_, sample_size=scored, random_state=config.seed)
-        )
+        score = float(silhouette_score(distances, fitted.labels_[rows], metric="precomputed"))
         if best is None or score > best[0]:
             best = (score, k, fitted)
     if best is None:  # every k collapsed to one cluster
