@@ -4,12 +4,26 @@
     that period, the average predicted CLV and the average order value (net
     revenue to date over purchases to date). Customers without a tier in a
     scheme that period (no purchase yet) are not counted in it.
+    Incremental by whole periods, like the history: a run replaces the
+    periods it computed (int_as_of_date: the build's own, or a backfill
+    batch's) and keeps the others; --full-refresh recomputes every period.
 #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period_start',
+    on_schema_change='append_new_columns',
+) }}
+-- depends_on: {{ ref('int_as_of_date') }}
+
 with
 
 history as {{ materialized_cte(true) }} (
 
     select * from {{ ref('customer_segment_history') }}
+    {%- if is_incremental() %}
+    where period_start in (select as_of.period_start from {{ ref('int_as_of_date') }} as as_of)
+    {%- endif %}
 
 ),
 

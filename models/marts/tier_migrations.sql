@@ -8,10 +8,20 @@
     downgrades follow int_tier_ranks (unranked schemes have neither); a rising
     star moves within var('rising_star_scheme') from one of
     var('rising_star_from_tiers') to one of var('rising_star_to_tiers').
+    Incremental by whole periods: a run replaces the moves into the periods
+    it computed (int_as_of_date) and into the period after each (whose
+    previous period changed); --full-refresh recomputes every period.
 #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period_start',
+    on_schema_change='append_new_columns',
+) }}
 {%- set schemes = history_schemes() -%}
 {%- set rising_from = "'" ~ var('rising_star_from_tiers') | join("', '") ~ "'" -%}
 {%- set rising_to = "'" ~ var('rising_star_to_tiers') | join("', '") ~ "'" -%}
+-- depends_on: {{ ref('int_as_of_date') }}
 
 with
 
@@ -36,6 +46,21 @@ periods as (
 
 ),
 
+{# The periods moved into whose moves this run computes. #}
+moved_periods as (
+
+    select *
+    from periods
+    where previous_period_start is not null
+    {%- if is_incremental() %}
+        and (
+            period_start in (select as_of.period_start from {{ ref('int_as_of_date') }} as as_of)
+            or previous_period_start in (select as_of.period_start from {{ ref('int_as_of_date') }} as as_of)
+        )
+    {%- endif %}
+
+),
+
 tiers as {{ materialized_cte(true) }} (
 
     select
@@ -45,6 +70,9 @@ tiers as {{ materialized_cte(true) }} (
         period_start,
         customer_id
     from history
+    where
+        period_start in (select moved_periods.period_start from moved_periods)
+        or period_start in (select moved_periods.previous_period_start from moved_periods)
 
 ),
 
@@ -52,20 +80,19 @@ current_tiers as (
 
     select tiers.*
     from tiers
-    inner join periods
-        on tiers.period_start = periods.period_start
-    where periods.previous_period_start is not null
+    inner join moved_periods
+        on tiers.period_start = moved_periods.period_start
 
 ),
 
 previous_tiers as (
 
     select
-        periods.period_start as next_period_start,
+        moved_periods.period_start as next_period_start,
         tiers.*
     from tiers
-    inner join periods
-        on tiers.period_start = periods.previous_period_start
+    inner join moved_periods
+        on tiers.period_start = moved_periods.previous_period_start
 
 ),
 

@@ -11,8 +11,9 @@ replaces the rows of exactly the periods of each run, so:
 - the periods are computed `--batch` at a time; each run commits its periods;
 - a period already in the history is skipped (`--redo` computes it again), so
   a backfill that failed or was stopped resumes where it was;
-- at the end `segment_summary` and `tier_migrations` are rebuilt and the
-  history's tests run, and the scratch database is removed.
+- each run also updates `segment_summary` and `tier_migrations` for its
+  periods (and the migrations into the period after each); at the end the
+  tests of the history and of both run, and the scratch database is removed.
 
 It works on the warehouse itself (not on a copy, as `segments build` does),
 holding the build lock: the history of each finished run must outlive a
@@ -48,9 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="compute the segment history of past periods",
         description=(
             "Compute every period from --from to --to (each as of its last day) into "
-            "marts.customer_segment_history, --batch periods per dbt run, then rebuild "
-            "segment_summary and tier_migrations. Periods already in the history are skipped, "
-            "so a stopped backfill resumes. Run `segments build` first."
+            "marts.customer_segment_history, --batch periods per dbt run (segment_summary "
+            "and tier_migrations updated with them), then test them. Periods already in the "
+            "history are skipped, so a stopped backfill resumes. Run `segments build` first."
         ),
     )
     parser.add_argument("--from", dest="first", required=True, help="first period, YYYY-MM")
@@ -123,6 +124,8 @@ def backfill(
                         "--select",
                         "tag:per_as_of",
                         "customer_segment_history",
+                        "segment_summary",
+                        "tier_migrations",
                         "--vars",
                         json.dumps(run_vars),
                     ],
@@ -144,7 +147,7 @@ def backfill(
         started = time.perf_counter()
         run_dbt(
             [
-                "build",
+                "test",
                 *base,
                 "--select",
                 "customer_segment_history+",
@@ -155,7 +158,7 @@ def backfill(
             target=target,
         )
         print(
-            f"history tested, segment_summary and tier_migrations rebuilt in "
+            f"history, segment_summary and tier_migrations tested in "
             f"{time.perf_counter() - started:.1f} s"
         )
         return list(todo)

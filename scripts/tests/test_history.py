@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from segments import backfill, build, generate, load, project
+from segments.dbt import run_dbt
 from segments.errors import SegmentsError
 
 HISTORY = "marts.customer_segment_history"
@@ -47,6 +48,14 @@ def rows_per_period(warehouse: Path) -> dict[date, int]:
 def history_digest(warehouse: Path) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return str(con.execute(f"select sum(hash(h)) from {HISTORY} as h").fetchone()[0])
+
+
+def summaries_digest(warehouse: Path) -> list[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [
+            str(con.execute(f"select count(*), sum(hash(t)) from marts.{table} as t").fetchone())
+            for table in ("segment_summary", "tier_migrations")
+        ]
 
 
 def test_a_build_adds_its_own_period_once(built: tuple[Path, Path], tmp_path: Path) -> None:
@@ -151,6 +160,13 @@ def test_a_failed_backfill_resumes_without_redoing_finished_periods(
     # THEN each is replaced, not duplicated, with the same content
     assert rows_per_period(filled) == resumed
     assert history_digest(filled) == digest
+    # AND segment_summary and tier_migrations, updated period by period through the failure,
+    # the resume and the redo, equal both recomputed from the whole history
+    updated = summaries_digest(filled)
+    assert "(0, None)" not in updated
+    select = ["--select", "segment_summary", "tier_migrations"]
+    run_dbt(["run", "--target", "ci", "--full-refresh", *select], database=filled, target="ci")
+    assert summaries_digest(filled) == updated
 
 
 def test_periods_of_every_length() -> None:
