@@ -29,9 +29,11 @@ segments as (
 
 ),
 
-customers as (
+{# Orders and recency as in the customers mart (which a backfill would
+    otherwise compute a second time here). #}
+order_customers as (
 
-    select * from {{ ref('customers') }}
+    select * from {{ ref('int_orders_aggregated_to_customers') }}
 
 ),
 
@@ -51,8 +53,8 @@ final as (
         segments.customer_type,
         segments.sales_region,
         segments.has_purchased,
-        customers.orders_count,
-        customers.days_since_last_order,
+        coalesce(order_customers.orders_count, 0) as orders_count,
+        order_customers.days_since_last_order,
         segments.lifecycle_stage,
         rfm.recency_days,
         rfm.frequency,
@@ -83,8 +85,8 @@ final as (
     from segments
     inner join periods
         on segments.as_of_date = periods.as_of_date
-    inner join customers
-        on segments.customer_id = customers.customer_id and segments.as_of_date = customers.as_of_date
+    left join order_customers
+        on segments.customer_id = order_customers.customer_id and segments.as_of_date = order_customers.as_of_date
     left join rfm
         on segments.customer_id = rfm.customer_id and segments.as_of_date = rfm.as_of_date
 
