@@ -1,11 +1,15 @@
 {#
-    The composite score's inputs, one row per customer with a purchase,
-    indicator and as-of date: raw value, value normalised to 0-1 by percent
-    rank among the customers of the same as-of date (ties equal; 0 = lowest, 1 = highest), weight from the
-    composite_weights seed and contribution = weight x normalised value.
-    A customer with no value for an indicator (satisfaction, never asked)
-    gets var('composite_missing_indicator_value'), neutral by default.
+    The composite score's inputs, one row per customer with a purchase and
+    as-of date: each indicator of composite_indicators() as measured
+    (<indicator>_value) and normalised to 0-1 by percent rank among the
+    customers of the same as-of date (<indicator>_normalised; ties equal,
+    0 = lowest, 1 = highest). A customer with no value for an indicator
+    (satisfaction, never asked) gets var('composite_missing_indicator_value'),
+    neutral by default. Wide: the score adds eight columns of a row instead
+    of grouping eight rows per customer (customer_score_contributions has
+    the long form).
 #}
+{%- set missing_value = var('composite_missing_indicator_value') %}
 with
 
 activity as (
@@ -26,19 +30,19 @@ tickets as (
 
 ),
 
-weights as (
-
-    select * from {{ ref('composite_weights') }}
-
-),
-
-facts_joined as (
+indicators_measured as (
 
     select
-        activity.*,
-        history.average_order_value,
-        history.tenure_days,
-        tickets.average_satisfaction
+        activity.customer_id,
+        activity.as_of_date,
+        cast(activity.window_revenue as {{ type_double() }}) as window_revenue_value,
+        cast(history.average_order_value as {{ type_double() }}) as average_order_value_value,
+        cast(activity.window_orders as {{ type_double() }}) as window_orders_value,
+        cast(activity.category_breadth as {{ type_double() }}) as category_breadth_value,
+        cast(activity.active_months as {{ type_double() }}) as active_months_value,
+        cast(tickets.average_satisfaction as {{ type_double() }}) as satisfaction_value,
+        cast(history.tenure_days as {{ type_double() }}) as tenure_value,
+        cast(activity.referrals as {{ type_double() }}) as referrals_value
     from activity
     left join history
         on activity.customer_id = history.customer_id and activity.as_of_date = history.as_of_date
@@ -47,104 +51,61 @@ facts_joined as (
 
 ),
 
-indicators_unpivoted as (
-
-    {%- for indicator, column in [
-        ('window_revenue', 'window_revenue'),
-        ('average_order_value', 'average_order_value'),
-        ('window_orders', 'window_orders'),
-        ('category_breadth', 'category_breadth'),
-        ('active_months', 'active_months'),
-        ('satisfaction', 'average_satisfaction'),
-        ('tenure', 'tenure_days'),
-        ('referrals', 'referrals'),
-    ] %}
-    select
-        customer_id,
-        as_of_date,
-        '{{ indicator }}' as indicator,
-        cast({{ column }} as {{ type_double() }}) as raw_value
-    from facts_joined
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-
-),
-
 {# Percent rank = rows with a lower value / (rows - 1), 0 with one row: the
     numbers percent_rank() gives, computed on the distinct values of each
     indicator (most have few: orders, months, categories, satisfaction), so
-    only those are sorted, not eight rows per customer. #}
-values_counted as (
+    only those are sorted, not every customer eight times. #}
+{% for indicator in composite_indicators() %}
+{{ indicator }}_counted as (
 
     select
         as_of_date,
-        indicator,
-        raw_value,
+        {{ indicator }}_value as raw_value,
         count(*) as value_rows
-    from indicators_unpivoted
-    where raw_value is not null
-    group by as_of_date, indicator, raw_value
+    from indicators_measured
+    where {{ indicator }}_value is not null
+    group by as_of_date, {{ indicator }}_value
 
 ),
 
-values_ranked as (
+{{ indicator }}_ranked as (
 
     select
         as_of_date,
-        indicator,
         raw_value,
         case
-            when sum(value_rows) over (partition by as_of_date, indicator) > 1
+            when sum(value_rows) over (partition by as_of_date) > 1
                 then
                     cast(coalesce(sum(value_rows) over (
-                        partition by as_of_date, indicator
+                        partition by as_of_date
                         order by raw_value
                         rows between unbounded preceding and 1 preceding
                     ), 0) as {{ type_double() }})
-                    / (sum(value_rows) over (partition by as_of_date, indicator) - 1)
+                    / (sum(value_rows) over (partition by as_of_date) - 1)
             else 0
         end as normalised_value
-    from values_counted
+    from {{ indicator }}_counted
 
 ),
 
+{% endfor %}
 indicators_normalised as (
 
     select
-        indicators_unpivoted.customer_id,
-        indicators_unpivoted.as_of_date,
-        indicators_unpivoted.indicator,
-        indicators_unpivoted.raw_value,
-        coalesce(
-            values_ranked.normalised_value, {{ var('composite_missing_indicator_value') }}
-        ) as normalised_value
-    from indicators_unpivoted
-    left join values_ranked
+        {%- for indicator in composite_indicators() %}
+        indicators_measured.{{ indicator }}_value,
+        coalesce({{ indicator }}_ranked.normalised_value, {{ missing_value }}) as {{ indicator }}_normalised,
+        {%- endfor %}
+        indicators_measured.customer_id,
+        indicators_measured.as_of_date
+    from indicators_measured
+    {% for indicator in composite_indicators() %}
+    left join {{ indicator }}_ranked
         on
-            indicators_unpivoted.as_of_date = values_ranked.as_of_date
-            and indicators_unpivoted.indicator = values_ranked.indicator
-            and indicators_unpivoted.raw_value = values_ranked.raw_value
-
-),
-
-contributions_computed as (
-
-    select
-        indicators_normalised.customer_id,
-        indicators_normalised.as_of_date,
-        indicators_normalised.indicator,
-        weights.indicator_group,
-        indicators_normalised.raw_value,
-        cast(indicators_normalised.normalised_value as {{ type_double() }}) as normalised_value,
-        cast(weights.weight as {{ type_double() }}) as weight,
-        cast(weights.weight * indicators_normalised.normalised_value as {{ type_double() }})
-            as contribution
-    from indicators_normalised
-    inner join weights
-        on indicators_normalised.indicator = weights.indicator
+            indicators_measured.as_of_date = {{ indicator }}_ranked.as_of_date
+            and indicators_measured.{{ indicator }}_value = {{ indicator }}_ranked.raw_value
+    {% endfor %}
 
 )
 
-select * from contributions_computed
+select * from indicators_normalised

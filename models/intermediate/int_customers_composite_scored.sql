@@ -1,7 +1,9 @@
 {#
     Composite score (sum of the indicators' contributions, 0-1) and its tier
     (high / mid / low by var thresholds), one row per customer with a purchase
-    and as-of date.
+    and as-of date. Contribution = weight x normalised value, as in
+    customer_score_contributions; an indicator without a row in the
+    composite_weights seed contributes nothing.
 #}
 with
 
@@ -11,33 +13,65 @@ indicators as (
 
 ),
 
+weights as (
+
+    select * from {{ ref('composite_weights') }}
+
+),
+
+weights_pivoted as (
+
+    select
+        {%- for indicator in composite_indicators() %}
+        max(case when indicator = '{{ indicator }}' then weight end) as {{ indicator }}_weight,
+        max(case when indicator = '{{ indicator }}' then indicator_group end) as {{ indicator }}_group,
+        {%- endfor %}
+        count(*) as weighted_indicators
+    from weights
+
+),
+
 contributions_fixed as (
 
-    -- Summed as decimals: a float sum depends on the order rows arrive in
-    -- (thread count), which could flip a tier at a threshold.
+    -- Decimals, added in one expression: exact, so the score, and the tier
+    -- cut from it, cannot depend on the order of the additions.
     select
-        customer_id,
-        as_of_date,
-        indicator_group,
-        cast(contribution as decimal(18, 12)) as contribution
+        {%- for indicator in composite_indicators() %}
+        weights_pivoted.{{ indicator }}_group,
+        cast(coalesce(
+            cast(weights_pivoted.{{ indicator }}_weight * indicators.{{ indicator }}_normalised as {{ type_double() }}),
+            0
+        ) as decimal(18, 12)) as {{ indicator }}_contribution,
+        {%- endfor %}
+        indicators.customer_id,
+        indicators.as_of_date
     from indicators
+    cross join weights_pivoted
 
 ),
 
 scores_summed as (
 
     select
+        cast(
+            0
+            {%- for indicator in composite_indicators() %}
+            + {{ indicator }}_contribution
+            {%- endfor %}
+            as {{ type_double() }}
+        ) as composite_score,
+        {%- for group in ['financial', 'behavioural', 'relationship'] %}
+        cast(
+            0
+            {%- for indicator in composite_indicators() %}
+            + case when {{ indicator }}_group = '{{ group }}' then {{ indicator }}_contribution else 0 end
+            {%- endfor %}
+            as {{ type_double() }}
+        ) as {{ group }}_score,
+        {%- endfor %}
         customer_id,
-        as_of_date,
-        cast(sum(contribution) as {{ type_double() }}) as composite_score,
-        cast(sum(case when indicator_group = 'financial' then contribution else 0 end) as {{ type_double() }})
-            as financial_score,
-        cast(sum(case when indicator_group = 'behavioural' then contribution else 0 end) as {{ type_double() }})
-            as behavioural_score,
-        cast(sum(case when indicator_group = 'relationship' then contribution else 0 end) as {{ type_double() }})
-            as relationship_score
+        as_of_date
     from contributions_fixed
-    group by customer_id, as_of_date
 
 ),
 

@@ -98,12 +98,10 @@ def scalar(database: Path, sql: str, parameters: Sequence[object] = ()) -> objec
 def content_digest(
     database: Path,
     tables: Iterable[str] = ("audit.quarantined_rows",),
-    rounded: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, str]:
     """sha256 of every marts table and view (and `tables`), rows in a total order (order by all).
 
     Content, not file bytes: two warehouse files with equal data differ in bytes.
-    `rounded` names float columns (per table) compared to 9 decimals only.
     """
     con = duckdb.connect(str(database), read_only=True)
     try:
@@ -113,9 +111,7 @@ def content_digest(
         ).fetchall()
         digests: dict[str, str] = {}
         for name in [row[0] for row in marts] + list(tables):
-            columns = ", ".join(f"round({c}, 9) as {c}" for c in (rounded or {}).get(name, ()))
-            replaced = f" replace ({columns})" if columns else ""
-            rows = con.execute(f"select *{replaced} from {name} order by all").fetchall()
+            rows = con.execute(f"select * from {name} order by all").fetchall()
             digests[name] = hashlib.sha256(repr(rows).encode()).hexdigest()
         return digests
     finally:

@@ -16,13 +16,6 @@ from tests.reliability import content_digest, copy_warehouse
 
 THREADS = 4  # the ci profile runs 2
 AUDIT_TABLES = ("audit.quarantined_rows", "audit.row_reconciliation")
-# Known float noise, compared to 9 decimals instead of bit for bit: composite_score
-# is a double summed by a parallel hash aggregate (sum(contribution) in
-# int_customers_composite_scored), so the order of the additions, and with it the
-# last bits, changes with the thread count (seen: 0.6358695652173912 vs ...914).
-# The tier cut from it is still compared exactly. Remove once the sum is exact
-# (decimal contributions, or rounding before the sum).
-FLOAT_SUMS = {"marts.customer_segments": ("composite_score",)}
 
 
 @dataclass(frozen=True)
@@ -61,8 +54,8 @@ def test_repeat_build_with_other_threads_gives_identical_marts_and_quarantine(
     dirty_build: DirtyBuild, rebuilt: Rebuild
 ) -> None:
     # GIVEN the content of the first build WHEN the rebuild's content is hashed
-    first = content_digest(dirty_build.path, AUDIT_TABLES, FLOAT_SUMS)
-    second = content_digest(rebuilt.path, AUDIT_TABLES, FLOAT_SUMS)
+    first = content_digest(dirty_build.path, AUDIT_TABLES)
+    second = content_digest(rebuilt.path, AUDIT_TABLES)
     # THEN every marts table and the audit tables are identical, row for row
     different = sorted(name for name in first if first[name] != second.get(name))
     assert different == []
