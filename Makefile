@@ -63,8 +63,7 @@ $(PEERS_STAMP): requirements-peers.txt
 bench-peers: $(PEERS_STAMP)
 
 docs: $(STAMP)
-	$(BIN)/dbt docs generate
-	@echo "open target/index.html, or: $(BIN)/dbt docs serve"
+	$(BIN)/segments docs
 
 clean:
 	rm -rf $(VENV) $(PEERS_VENV) target logs data *.duckdb *.raw .warehouse-build .hypothesis

@@ -20,6 +20,7 @@ from segments import (
     backfill,
     benchmark,
     build,
+    docs,
     fit_clv,
     generate,
     load_cdnow,
@@ -27,7 +28,7 @@ from segments import (
 )
 from segments.errors import SegmentsError, StorageError, Terminated
 
-COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, benchmark)
+COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, docs, benchmark)
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 TERMINATED_EXIT_CODE = 143  # 128 + SIGTERM
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import signal
 import threading
@@ -80,6 +81,12 @@ def _release_database() -> None:
         environment.close()
 
 
+def target_path(target: str) -> Path:
+    """Where dbt writes its artifacts for `target`: target/, target/<name> for the others."""
+    root = project.project_dir()
+    return root / "target" if target == "dev" else root / "target" / target
+
+
 def _invoke(
     args: list[str],
     database: Path,
@@ -94,7 +101,6 @@ def _invoke(
     from dbt.cli.main import dbtRunner  # imported late: slow, and only needed here
 
     root = project.project_dir()
-    target_path = root / "target" if target == "dev" else root / "target" / target
     full_args = [
         *args,
         "--project-dir",
@@ -102,7 +108,7 @@ def _invoke(
         "--profiles-dir",
         str(root),
         "--target-path",
-        str(target_path),
+        str(target_path(target)),
     ]
     with (
         _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root), **(env or {})),
@@ -164,6 +170,26 @@ def run_dbt(
         listed = "\n  ".join(failures[:20]) or "see the dbt log above"
         raise SegmentsError(f"dbt {args[0]} failed; nothing was changed.\n  {listed}")
     return dict(statuses)
+
+
+def source_freshness(
+    database: Path, target: str = "dev", dbt_vars: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """`dbt source freshness` on `database`: the status of each raw table that has a
+    freshness column (pass, warn, error; runtime error when the table is missing)."""
+    args = ["source", "freshness", "--target", target]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    result = _invoke(args, database, target)
+    return {str(row.node.name): str(row.status) for row in result.result or []}
+
+
+def generate_docs(database: Path, target: str = "dev") -> Path:
+    """`dbt docs generate --static` on `database`: the folder of the site."""
+    result = _invoke(["docs", "generate", "--static", "--target", target], database, target)
+    if not result.success:
+        raise SegmentsError("dbt docs generate failed; see the dbt log above")
+    return target_path(target)
 
 
 def compile_inline(sql: str, database: Path, target: str = "dev") -> str:

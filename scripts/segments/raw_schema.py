@@ -46,6 +46,8 @@ class Table:
     columns: tuple[Column, ...]
     required: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # The column whose latest value dates the table (dbt source freshness).
+    loaded_at: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -108,6 +110,7 @@ TABLES: tuple[Table, ...] = (
             _c("acquisition_channel", TEXT, "Channel that acquired the customer."),
             _c("referred_by_customer_id", TEXT, "Customer who referred this one."),
         ),
+        loaded_at="signup_at",
     ),
     Table(
         "orders",
@@ -132,6 +135,7 @@ TABLES: tuple[Table, ...] = (
             _c("refunds_order_id", TEXT, "For a refund: the order it pays back (optional)."),
         ),
         required=True,
+        loaded_at="ordered_at",
     ),
     Table(
         "order_items",
@@ -185,6 +189,7 @@ TABLES: tuple[Table, ...] = (
             _c("budget_confirmed", BOOLEAN, "Budget confirmed."),
             _c("converted_customer_id", TEXT, "Customer id once won."),
         ),
+        loaded_at="created_at",
     ),
     Table(
         "events",
@@ -206,6 +211,7 @@ TABLES: tuple[Table, ...] = (
             _c("country", TEXT, "Country (code or name)."),
             _c("city", TEXT, "City."),
         ),
+        loaded_at="occurred_at",
     ),
     Table(
         "invoices",
@@ -222,6 +228,7 @@ TABLES: tuple[Table, ...] = (
             _c("amount", DECIMAL, "Invoice amount in `currency`.", required=True),
             _c("currency", TEXT, "ISO 4217 code; default the reporting currency."),
         ),
+        loaded_at="issued_date",
     ),
     Table(
         "tickets",
@@ -236,6 +243,7 @@ TABLES: tuple[Table, ...] = (
             _c("category", TEXT, "Topic: delivery / billing / product / complaint / other."),
             _c("satisfaction_score", INTEGER, "CSAT 1-5 given at closing."),
         ),
+        loaded_at="opened_at",
     ),
     Table(
         "fx_rates",
@@ -247,6 +255,7 @@ TABLES: tuple[Table, ...] = (
             _c("rate_date", DATE, "Date the rate applies from.", required=True),
             _c("rate_to_reporting", DECIMAL, "Reporting-currency units per unit.", required=True),
         ),
+        loaded_at="rate_date",
     ),
     Table(
         "wallet_estimates",
@@ -261,6 +270,7 @@ TABLES: tuple[Table, ...] = (
             _c("currency", TEXT, "ISO 4217 code; default the reporting currency."),
             _c("estimated_at", DATE, "When the estimate was made."),
         ),
+        loaded_at="estimated_at",
     ),
     Table(
         "sales_reps",
@@ -293,8 +303,9 @@ def markdown() -> str:
     lines: list[str] = []
     for tbl in TABLES:
         need = "required" if tbl.required else "optional"
+        dated = f"; freshness: {tbl.loaded_at}" if tbl.loaded_at else ""
         lines += [
-            f"#### `{tbl.name}` ({tbl.source}, {need}; key: {', '.join(tbl.key)})",
+            f"#### `{tbl.name}` ({tbl.source}, {need}; key: {', '.join(tbl.key)}{dated})",
             "",
             tbl.description,
             "",
@@ -379,8 +390,10 @@ def dbt_sources(source: str) -> str:
         lines += [
             f"      - name: {tbl.name}",
             f'        description: "{tbl.description} {need} Key: {", ".join(tbl.key)}."',
-            "        columns:",
         ]
+        if tbl.loaded_at:
+            lines += _freshness(tbl.loaded_at)
+        lines.append("        columns:")
         for col in tbl.columns:
             flag = "; required" if col.required else ""
             lines += [
@@ -390,6 +403,27 @@ def dbt_sources(source: str) -> str:
             if col.pii:
                 lines.append("            tags: [pii]")
     return "\n".join(lines) + "\n"
+
+
+def _freshness(column: str) -> list[str]:
+    """A table's freshness config: its latest `column` value (not in the future), aged in days.
+
+    The raw columns are text: parsed as timestamps with their offset (try_cast:
+    a value that does not parse is left out, as staging quarantines it).
+    """
+    loaded_at = f"try_cast({column} as timestamptz)"
+    return [
+        "        config:",
+        f'          loaded_at_field: "{loaded_at}"',
+        "          freshness:",
+        "            warn_after:",
+        "              count: \"{{ var('source_warn_after_days') }}\"",
+        "              period: day",
+        "            error_after:",
+        "              count: \"{{ var('source_error_after_days') }}\"",
+        "              period: day",
+        f'            filter: "{loaded_at} <= current_timestamp"',
+    ]
 
 
 def generated_files() -> dict[str, str]:

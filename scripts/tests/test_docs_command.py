@@ -1,0 +1,75 @@
+"""`segments docs [--serve]` (SPEC 4.8): the dbt docs site of the built warehouse, one
+file that opens from disk, served on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from threading import Thread
+
+import pytest
+
+from segments import cli, dbt, docs
+from segments.errors import SegmentsError
+from tests.conftest import DemoWarehouse
+from tests.reliability import copy_warehouse
+
+
+@pytest.fixture(scope="module")
+def site(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """WHEN `segments docs` runs on (a copy of) the demo warehouse."""
+    warehouse = copy_warehouse(
+        demo_warehouse.path, tmp_path_factory.mktemp("docs") / "warehouse.duckdb"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUCKDB_PATH", str(warehouse))
+        assert cli.main(["docs", "--target", "ci"]) == 0
+    return dbt.target_path("ci")
+
+
+def test_the_site_holds_every_mart_with_its_warehouse_columns(site: Path) -> None:
+    # THEN the one-file site embeds the manifest and the warehouse's catalog: every mart,
+    # with the column types the warehouse reports
+    page = (site / "static_index.html").read_text(encoding="utf-8")
+    catalog = json.loads((site / "catalog.json").read_text())
+    marts = {key for key in catalog["nodes"] if key.startswith("model.customer_segments.")}
+    assert "model.customer_segments.customer_segments" in marts
+    segments_columns = catalog["nodes"]["model.customer_segments.customer_segments"]["columns"]
+    assert segments_columns["rfm_segment"]["type"].upper() == "VARCHAR"
+    for node in ("customer_segments", "customer_rfm", "tier_migrations", "quarantined_rows"):
+        assert f"model.customer_segments.{node}" in page
+
+
+def test_served_on_localhost_only(site: Path) -> None:
+    # WHEN the site is served (a free port)
+    server = docs.docs_server(site, 0)
+    thread = Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        with urllib.request.urlopen(f"http://{host}:{port}/static_index.html") as response:
+            body = response.read()
+        # THEN only on 127.0.0.1, and the page is the site
+        assert host == "127.0.0.1"
+        assert response.status == 200 and b"customer_segments" in body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_no_warehouse_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "missing.duckdb"))
+    assert cli.main(["docs", "--target", "ci"]) == 1
+    assert "no warehouse at" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_a_clear_error(site: Path) -> None:
+    first = docs.docs_server(site, 0)
+    try:
+        with pytest.raises(SegmentsError, match=r"cannot serve on 127\.0\.0\.1"):
+            docs.docs_server(site, first.server_address[1])
+    finally:
+        first.server_close()
