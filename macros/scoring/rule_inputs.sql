@@ -24,7 +24,7 @@
             'rfm_segment_map', 'value_tiers', 'composite_weights', 'service_policies',
             'strategy_quadrants', 'demographic_bands', 'credit_ratings', 'sales_regions',
             'custom_category_rules', 'prospect_score_weights', 'prospect_score_points',
-            'prospect_grades', 'tier_ranks', 'rfm_segments',
+            'prospect_grades', 'tier_ranks', 'rfm_segments', 'audience_definitions',
         ],
     }) }}
 {%- endmacro %}

@@ -21,6 +21,7 @@ from segments import (
     benchmark,
     build,
     docs,
+    export,
     fit_clv,
     generate,
     load_cdnow,
@@ -28,7 +29,7 @@ from segments import (
 )
 from segments.errors import SegmentsError, StorageError, Terminated
 
-COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, docs, benchmark)
+COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, export, docs, benchmark)
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 TERMINATED_EXIT_CODE = 143  # 128 + SIGTERM
 

@@ -115,8 +115,8 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     found = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, name],
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()
+    return bool(found[0][0])
 
 
 def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:

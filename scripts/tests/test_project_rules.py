@@ -149,7 +149,7 @@ def max_parents(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def tested_keys(manifest: dict[str, Any]) -> dict[str, set[tuple[str, ...]]]:
+def keys_with_tests(manifest: dict[str, Any]) -> dict[str, set[tuple[str, ...]]]:
     """Per model, the column lists its `primary_key` / `unique` tests hold unique."""
     keys: dict[str, set[tuple[str, ...]]] = {}
     for test in project_nodes(manifest, "test").values():
@@ -170,7 +170,7 @@ def primary_key_tested(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     key_tested_on: <parent>}`, a direct parent whose key on those columns is tested
     or itself declared so."""
     nodes = models(manifest)
-    keys = tested_keys(manifest)
+    keys = keys_with_tests(manifest)
 
     def key_of(unique_id: str, seen: frozenset[str] = frozenset()) -> set[tuple[str, ...]]:
         node = nodes[unique_id]
@@ -455,15 +455,26 @@ def test_every_column_of_every_built_model_and_seed_is_documented(
     assert undocumented == []
 
 
-def test_consumers_read_what_their_exposure_declares(manifest: dict[str, Any]) -> None:
-    # GIVEN the SQL of `segments report` WHEN the relations it reads are listed
-    code = (project.project_dir() / "scripts" / "segments" / "report.py").read_text()
+@pytest.mark.parametrize(
+    ("module", "exposure", "private"),
+    [
+        ("report.py", "segments_report", set()),
+        # the clear email of --include-pii is only in the staging layer
+        ("export.py", "audience_exports", {("staging", "base_crm__customers")}),
+    ],
+)
+def test_exports_read_what_their_exposures_declare(
+    manifest: dict[str, Any], module: str, exposure: str, private: set[tuple[str, str]]
+) -> None:
+    # GIVEN the SQL of a `segments` command that hands data to its consumers
+    code = (project.project_dir() / "scripts" / "segments" / module).read_text()
     read = set(re.findall(r"\b(marts|audit|config|intermediate|staging)\.([a-z_]+)\b", code))
-    # THEN they are public relations (marts, audit, seeds), all declared by its exposure
-    assert {schema for schema, _ in read} <= {"marts", "audit", "config"}
-    exposure = manifest["exposures"][f"exposure.{PACKAGE}.segments_report"]
-    declared = {name_of(node) for node in exposure["depends_on"]["nodes"]}
-    assert {table for _, table in read} <= declared
+    # THEN it reads public relations (marts, audit, seeds) declared by its exposure
+    public = read - private
+    assert {schema for schema, _ in public} <= {"marts", "audit", "config"}
+    node = manifest["exposures"][f"exposure.{PACKAGE}.{exposure}"]
+    declared = {name_of(parent) for parent in node["depends_on"]["nodes"]}
+    assert {table for _, table in public} <= declared
 
 
 def test_rule_version_hashes_every_var_of_the_rule_sections() -> None:

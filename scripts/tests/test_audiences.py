@@ -1,0 +1,145 @@
+"""Audiences are configuration (SPEC 4.3): the audience_definitions seed's target conditions
+hold for every member and leave no one out, a marketer's edit to the seed changes the
+audiences with no SQL edit, and a bad target fails the build naming the audience. The
+rules themselves are pinned by the unit tests of int_audience_signals and audiences."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from segments import build, project
+from segments.errors import SegmentsError
+from tests.conftest import DemoWarehouse
+
+FIELDS = [
+    "audience",
+    "rule",
+    "days",
+    "window_days",
+    "min_count",
+    "min_probability_alive",
+    "target",
+    "is_active",
+    "description",
+]
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the dbt project the build reads (SEGMENTS_PROJECT_DIR)."""
+    root = project.project_dir()
+    copy = tmp_path / "project"
+    for folder in ("models", "macros", "seeds", "tests", "analyses"):
+        shutil.copytree(root / folder, copy / folder, symlinks=True)
+    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
+        shutil.copy(root / name, copy / name)
+    monkeypatch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
+    return copy
+
+
+def write_definitions(project_root: Path, rows: list[dict[str, str]]) -> None:
+    with (project_root / "seeds" / "audience_definitions.csv").open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows({"description": "test audience", "is_active": "true", **r} for r in rows)
+
+
+def rebuild(warehouse: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    build.build(copy, "ci", None, project.column_mapping(), {}, select=["audience_definitions+"])
+    return copy
+
+
+def members(warehouse: Path, audience: str) -> set[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select customer_id from marts.audiences where audience = ?", [audience]
+        ).fetchall()
+        return {customer_id for (customer_id,) in rows}
+
+
+def matching(warehouse: Path, condition: str) -> set[str]:
+    """The customers of the marts for whom `condition` holds, by plain SQL."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select customer_id from marts.customer_segments as segments "
+            "inner join marts.customers as customers using (customer_id, as_of_date) "
+            f"where {condition}"
+        ).fetchall()
+        return {customer_id for (customer_id,) in rows}
+
+
+def test_a_shipped_target_holds_for_every_member_and_misses_no_one(
+    demo_warehouse: DemoWarehouse,
+) -> None:
+    # GIVEN the shipped targeting audience (iOS users among the RFM Champions)
+    got = members(demo_warehouse.path, "ios_champions")
+    # THEN its members are exactly the customers the condition finds
+    assert got == matching(
+        demo_warehouse.path,
+        "customers.preferred_device = 'ios' and segments.rfm_segment = 'Champions'",
+    )
+    assert len(got) > 5
+
+
+def test_editing_the_seed_changes_the_audiences(
+    demo_warehouse: DemoWarehouse, project_copy: Path, tmp_path: Path
+) -> None:
+    # GIVEN the definitions replaced by a marketer's own: a target added to a behaviour,
+    # a new targeting audience, a disabled one
+    write_definitions(
+        project_copy,
+        [
+            {
+                "audience": "web_win_back",
+                "rule": "win_back",
+                "days": "120",
+                "min_probability_alive": "0.5",
+                "target": "preferred_device = 'web'",
+            },
+            {
+                "audience": "europe_top",
+                "rule": "targeting",
+                "target": "sales_region = 'Europe' and value_tier in ('VIP', 'large')",
+            },
+            {"audience": "paused", "rule": "targeting", "is_active": "false"},
+        ],
+    )
+    # WHEN the seed's dependants are rebuilt
+    rebuilt = rebuild(demo_warehouse.path, tmp_path)
+    # THEN the audiences are the new ones, each narrowed by its target
+    with duckdb.connect(str(rebuilt), read_only=True) as con:
+        rows = con.execute("select distinct audience from marts.audiences").fetchall()
+    names = {name for (name,) in rows}
+    assert names == {"web_win_back", "europe_top"}
+    assert members(rebuilt, "europe_top") == matching(
+        rebuilt, "segments.sales_region = 'Europe' and segments.value_tier in ('VIP', 'large')"
+    )
+    win_back = members(demo_warehouse.path, "win_back")
+    assert members(rebuilt, "web_win_back") == win_back & matching(
+        rebuilt, "customers.preferred_device = 'web'"
+    )
+    assert 0 < len(members(rebuilt, "web_win_back")) < len(win_back)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("lifetime_spend > 100", "unknown column 'lifetime_spend'"),
+        ("email_hash = 'x'", "unknown column 'email_hash'"),
+        ("value_tier = 'VIP'; drop table marts.customers", "only column names"),
+    ],
+)
+def test_a_bad_target_fails_the_build_naming_the_audience(
+    demo_warehouse: DemoWarehouse, project_copy: Path, tmp_path: Path, target: str, message: str
+) -> None:
+    write_definitions(project_copy, [{"audience": "broken", "rule": "targeting", "target": target}])
+    with pytest.raises(SegmentsError) as failure:
+        rebuild(demo_warehouse.path, tmp_path)
+    assert "audience 'broken'" in str(failure.value) and message in str(failure.value)

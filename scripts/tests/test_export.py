@@ -1,0 +1,144 @@
+"""`segments export` (SPEC 4.7): each audience, and the key-account list, as a file with
+only the columns a downstream tool needs and a manifest; never a clear email, phone or
+name unless --include-pii asks for the email."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from segments import cli, raw_schema
+from tests.conftest import DemoWarehouse
+
+AUDIENCE_COLUMNS = [
+    "customer_id",
+    "email_hash",
+    "value_tier",
+    "rfm_segment",
+    "reason",
+    "reason_product_id",
+    "reason_count",
+    "reason_date",
+]
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def export(warehouse: Path, *args: str) -> int:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUCKDB_PATH", str(warehouse))
+        return cli.main(["export", *args, "--target", "ci"])
+
+
+@pytest.fixture(scope="module")
+def exported(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """WHEN every audience and the key-account list are exported as CSV."""
+    out = tmp_path_factory.mktemp("export")
+    assert export(demo_warehouse.path, "--all", "--out", str(out)) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def raw_pii(demo_warehouse: DemoWarehouse) -> list[str]:
+    """Every raw value of every PII column, lower case and trimmed."""
+    con = duckdb.connect(str(demo_warehouse.path), read_only=True)
+    try:
+        return sorted(
+            value
+            for table in raw_schema.TABLES
+            for column in (column.name for column in table.columns if column.pii)
+            for (value,) in con.execute(
+                f"select distinct lower(trim({column})) from raw.{table.name} "
+                f"where length(trim({column})) >= 5"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+
+
+def members(demo_warehouse: DemoWarehouse) -> dict[str, int]:
+    con = duckdb.connect(str(demo_warehouse.path), read_only=True)
+    try:
+        rows = con.execute("select audience, count(*) from marts.audiences group by 1").fetchall()
+        keys = con.execute(
+            "select count(*) from marts.customer_segments where is_key_account"
+        ).fetchone()
+    finally:
+        con.close()
+    return {**dict(rows), "key_accounts": keys[0]}
+
+
+def test_every_audience_and_the_key_accounts_with_a_manifest(
+    exported: Path, demo_warehouse: DemoWarehouse
+) -> None:
+    # THEN one file per audience with members, and the key-account list, each with a
+    # manifest whose row count is the file's and the mart's
+    expected = members(demo_warehouse)
+    assert len(expected) >= 4
+    for name, rows in expected.items():
+        manifest = json.loads((exported / f"{name}.manifest.json").read_text())
+        lines = (exported / f"{name}.csv").read_text().splitlines()
+        assert manifest["rows"] == rows == len(lines) - 1, name
+        assert manifest["audience"] == name and manifest["includes_pii"] is False
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", manifest["as_of_date"])
+        assert len(manifest["rule_version"]) >= 8
+        assert lines[0].split(",") == manifest["columns"]
+    assert json.loads((exported / "cart_abandoned.manifest.json").read_text())["columns"] == (
+        AUDIENCE_COLUMNS
+    )
+
+
+def test_no_clear_pii_in_any_export(exported: Path, raw_pii: list[str]) -> None:
+    # GIVEN every raw name, email and phone WHEN every exported file is searched
+    assert len(raw_pii) > 1_000
+    texts = {path.name: path.read_text().lower() for path in exported.glob("*.csv")}
+    # THEN none appears, nor anything shaped like an email
+    leaks = [(name, value) for name, text in texts.items() for value in raw_pii if value in text]
+    assert leaks == []
+    assert [name for name, text in texts.items() if EMAIL.search(text)] == []
+
+
+def test_include_pii_adds_the_clear_email(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:
+    # WHEN an audience is exported with --include-pii, as Parquet
+    code = export(
+        demo_warehouse.path, "key_accounts", "--out", str(tmp_path), "--format", "parquet"
+    )
+    assert code == 0
+    plain = duckdb.sql(f"select * from '{tmp_path / 'key_accounts.parquet'}'")
+    code = export(
+        demo_warehouse.path,
+        "key_accounts",
+        "--out",
+        str(tmp_path),
+        "--format",
+        "parquet",
+        "--include-pii",
+    )
+    assert code == 0
+    with_pii = duckdb.sql(f"select * from '{tmp_path / 'key_accounts.parquet'}'")
+    # THEN the file has the email column too, the same rows, and real emails
+    assert with_pii.columns == [*plain.columns, "email"]
+    emails = [row[0] for row in with_pii.select("email").fetchall() if row[0]]
+    assert len(with_pii) > 10 and len(emails) >= 0.8 * len(with_pii)
+    assert all(EMAIL.fullmatch(email) for email in emails)
+    manifest = json.loads((tmp_path / "key_accounts.manifest.json").read_text())
+    assert manifest["includes_pii"] is True and manifest["format"] == "parquet"
+
+
+def test_unknown_audience_is_a_clear_error(
+    demo_warehouse: DemoWarehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export(demo_warehouse.path, "no_such_audience", "--out", str(tmp_path)) == 1
+    error = capsys.readouterr().err
+    assert "no audience no_such_audience" in error and "cart_abandoned" in error
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_or_all_is_required(
+    demo_warehouse: DemoWarehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export(demo_warehouse.path, "--out", str(tmp_path)) == 1
+    assert "name the audiences to export, or give --all" in capsys.readouterr().err
