@@ -1,10 +1,12 @@
 """Shared fixtures: small raw folders, one built demo warehouse and one built
-dirty warehouse per session, and the reliability summary line."""
+dirty warehouse per session, a copy of the project to edit, and the reliability
+summary line."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,19 @@ def orders_dir(tmp_path: Path) -> Path:
         + "o3,c2,2024-03-05,50,completed,USD\n",
     )
     return tmp_path / "raw"
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the dbt project the build reads (SEGMENTS_PROJECT_DIR), to edit a seed."""
+    root = project.project_dir()
+    copy = tmp_path / "project"
+    for folder in ("models", "macros", "seeds", "tests", "analyses"):
+        shutil.copytree(root / folder, copy / folder, symlinks=True)
+    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
+        shutil.copy(root / name, copy / name)
+    monkeypatch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
+    return copy
 
 
 @dataclass(frozen=True)

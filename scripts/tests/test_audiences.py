@@ -29,19 +29,6 @@ FIELDS = [
 ]
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the dbt project the build reads (SEGMENTS_PROJECT_DIR)."""
-    root = project.project_dir()
-    copy = tmp_path / "project"
-    for folder in ("models", "macros", "seeds", "tests", "analyses"):
-        shutil.copytree(root / folder, copy / folder, symlinks=True)
-    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
-        shutil.copy(root / name, copy / name)
-    monkeypatch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
-    return copy
-
-
 def write_definitions(project_root: Path, rows: list[dict[str, str]]) -> None:
     with (project_root / "seeds" / "audience_definitions.csv").open("w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=FIELDS)
@@ -128,17 +115,12 @@ def test_editing_the_seed_changes_the_audiences(
     assert 0 < len(members(rebuilt, "web_win_back")) < len(win_back)
 
 
-@pytest.mark.parametrize(
-    ("target", "message"),
-    [
-        ("lifetime_spend > 100", "unknown column 'lifetime_spend'"),
-        ("email_hash = 'x'", "unknown column 'email_hash'"),
-        ("value_tier = 'VIP'; drop table marts.customers", "only column names"),
-    ],
-)
-def test_a_bad_target_fails_the_build_naming_the_audience(
-    demo_warehouse: DemoWarehouse, project_copy: Path, tmp_path: Path, target: str, message: str
+def test_a_target_on_hashed_pii_fails_the_build_naming_the_audience(
+    demo_warehouse: DemoWarehouse, project_copy: Path, tmp_path: Path
 ) -> None:
+    # GIVEN a target that reads a hashed email (the checker's other refusals, shared with
+    # the custom categories, are pinned by tests/macros/assert_custom_category_rules.sql)
+    target, message = "email_hash = 'x'", "unknown column 'email_hash'"
     write_definitions(project_copy, [{"audience": "broken", "rule": "targeting", "target": target}])
     with pytest.raises(SegmentsError) as failure:
         rebuild(demo_warehouse.path, tmp_path)

@@ -23,19 +23,6 @@ from tests.conftest import DemoWarehouse
 RULES_FIELDS = ["category", "priority", "condition", "is_active", "description"]
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the dbt project the build reads (SEGMENTS_PROJECT_DIR)."""
-    root = project.project_dir()
-    copy = tmp_path / "project"
-    for folder in ("models", "macros", "seeds", "tests", "analyses"):
-        shutil.copytree(root / folder, copy / folder, symlinks=True)
-    for name in ("dbt_project.yml", "profiles.yml", "selectors.yml"):
-        shutil.copy(root / name, copy / name)
-    monkeypatch.setenv("SEGMENTS_PROJECT_DIR", str(copy))
-    return copy
-
-
 def write_rules(project_root: Path, rules: list[dict[str, str]]) -> None:
     with (project_root / "seeds" / "custom_category_rules.csv").open("w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=RULES_FIELDS)
