@@ -1,9 +1,13 @@
-"""`segments report`: a Markdown report with SVG charts from the built warehouse.
+"""`segments report`: an HTML page with Plotly charts, and a Markdown summary.
 
 Reads the marts and the audit tables (read only, so it can run beside BI
-tools) and writes `report.md` with the headline numbers, one table per
-chart, and four charts: customers per RFM segment, customers per lifecycle
-stage, net revenue per month and quarantined rows per table and reason.
+tools) and writes `report.html`, one self-contained page (Plotly's script
+inlined: it opens from disk, offline) with the headline KPIs, customers per
+tier for every scheme, the Pareto curve, the RFM heat map, the CLV
+distribution, the tiers and migrations month by month, the data-quality
+tables, the as-of date and the rule version (see `report_html`); and
+`report.md` with the headline numbers and four SVG charts (RFM segments,
+lifecycle stages, net revenue per month, quarantined rows).
 """
 
 from __future__ import annotations
@@ -17,13 +21,17 @@ from typing import Any
 
 import duckdb
 
-from segments import charts, options, project
+from segments import charts, options, project, report_html
 from segments.errors import SegmentsError
 
 REQUIRED_TABLES = (
     ("marts", "customer_rfm"),
     ("marts", "customers"),
     ("marts", "orders"),
+    ("marts", "customer_segments"),
+    ("marts", "customer_clv"),
+    ("marts", "segment_summary"),
+    ("marts", "tier_migrations"),
     ("audit", "quarantined_rows"),
     ("audit", "row_reconciliation"),
 )
@@ -68,12 +76,12 @@ class ReportData:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="write a Markdown report with SVG charts from the built warehouse",
+        help="write report.html (Plotly charts, opens offline) and report.md from the warehouse",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--out", type=Path, help="folder for report.md and the charts (default: target/report)"
+        "--out", type=Path, help="folder for the report files (default: target/report)"
     )
     options.add_target(parser, "whose warehouse to read")
     parser.set_defaults(func=run)
@@ -85,10 +93,11 @@ def run(args: argparse.Namespace) -> int:
     con = open_warehouse(warehouse)
     try:
         data = read_report_data(con)
+        html_data = report_html.read_html_data(con)
     finally:
         con.close()
     currency = str(project.project_vars().get("reporting_currency") or "USD")
-    files = write_report(data, out, currency)
+    files = write_report(data, out, currency, html_data)
     print(f"wrote {', '.join(path.name for path in files)} to {out}")
     return 0
 
@@ -333,7 +342,8 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeri
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
 
 
-def headline_section(headline: Headline, currency: str) -> list[str]:
+def headline_rows(headline: Headline, currency: str) -> list[tuple[str, str]]:
+    """The headline measures as (label, value), for the Markdown table and the KPI cards."""
     rejected = sum(
         rows for _, disposition, rows in headline.quarantine_by_reason if disposition == "rejected"
     )
@@ -347,7 +357,7 @@ def headline_section(headline: Headline, currency: str) -> list[str]:
     top_share = (
         f"{headline.top_revenue_share:.1%}" if headline.top_revenue_share is not None else "n/a"
     )
-    rows = [
+    return [
         ("Customers", charts.format_number(headline.customers)),
         ("Buyers (at least one order)", charts.format_number(headline.buyers)),
         ("Orders (not cancelled)", charts.format_number(headline.orders)),
@@ -364,6 +374,10 @@ def headline_section(headline: Headline, currency: str) -> list[str]:
         ),
         ("Row reconciliation", reconciled),
     ]
+
+
+def headline_section(headline: Headline, currency: str) -> list[str]:
+    rows = headline_rows(headline, currency)
     return [
         "## Headline",
         "",
@@ -479,12 +493,30 @@ def render_markdown(data: ReportData, currency: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(data: ReportData, out: Path, currency: str = "USD") -> list[Path]:
-    """Write report.md and the charts into `out`; the paths written."""
+def write_report(
+    data: ReportData,
+    out: Path,
+    currency: str = "USD",
+    html_data: report_html.HtmlData | None = None,
+) -> list[Path]:
+    """Write report.md and the charts into `out`, and report.html with `html_data`; the
+    paths written."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "report.md"]
         written[0].write_text(render_markdown(data, currency), encoding="utf-8")
+        if html_data is not None:
+            kpis = headline_rows(data.headline, currency) + report_html.kpis(html_data, currency)
+            page = report_html.render_html(
+                kpis,
+                html_data,
+                data.quarantine,
+                data.headline.reconciliation,
+                data.headline.as_of_date,
+                currency,
+            )
+            written.append(out / "report.html")
+            written[-1].write_text(page, encoding="utf-8")
         for name, svg in build_charts(data, currency).items():
             (out / name).write_text(svg, encoding="utf-8")
             written.append(out / name)

@@ -456,18 +456,19 @@ def test_every_column_of_every_built_model_and_seed_is_documented(
 
 
 @pytest.mark.parametrize(
-    ("module", "exposure", "private"),
+    ("modules", "exposure", "private"),
     [
-        ("report.py", "segments_report", set()),
+        (("report.py", "report_html.py"), "segments_report", set()),
         # the clear email of --include-pii is only in the staging layer
-        ("export.py", "audience_exports", {("staging", "base_crm__customers")}),
+        (("export.py",), "audience_exports", {("staging", "base_crm__customers")}),
     ],
 )
 def test_exports_read_what_their_exposures_declare(
-    manifest: dict[str, Any], module: str, exposure: str, private: set[tuple[str, str]]
+    manifest: dict[str, Any], modules: tuple[str, ...], exposure: str, private: set[tuple[str, str]]
 ) -> None:
     # GIVEN the SQL of a `segments` command that hands data to its consumers
-    code = (project.project_dir() / "scripts" / "segments" / module).read_text()
+    folder = project.project_dir() / "scripts" / "segments"
+    code = "\n".join((folder / module).read_text() for module in modules)
     read = set(re.findall(r"\b(marts|audit|config|intermediate|staging)\.([a-z_]+)\b", code))
     # THEN it reads public relations (marts, audit, seeds) declared by its exposure
     public = read - private

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from segments import charts, cli
+from segments import charts, cli, report_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHART_FILES = ("rfm_segments.svg", "lifecycle.svg", "monthly_revenue.svg", "quarantine.svg")
@@ -113,12 +114,40 @@ create schema marts;
 create schema audit;
 create schema config;
 create table marts.customer_rfm as select * from (values
-    ('c1', date '2024-06-30', 600.00, 'Champions'),
-    ('c2', date '2024-06-30', 150.00, 'Can''t Lose Them'),
-    ('c3', date '2024-06-30', 100.00, 'Lost'),
-    ('c4', date '2024-06-30', 100.00, 'Lost'),
-    ('c5', date '2024-06-30', 50.00, '<&>')
-) as rfm(customer_id, as_of_date, monetary, rfm_segment);
+    ('c1', date '2024-06-30', 600.00, 'Champions', 5, 5, 5),
+    ('c2', date '2024-06-30', 150.00, 'Can''t Lose Them', 1, 3, 4),
+    ('c3', date '2024-06-30', 100.00, 'Lost', 1, 1, 2),
+    ('c4', date '2024-06-30', 100.00, 'Lost', 2, 1, 2),
+    ('c5', date '2024-06-30', 50.00, '<&>', 5, 1, 1)
+) as rfm(customer_id, as_of_date, monetary, rfm_segment, r_score, f_score, m_score);
+create table marts.customer_segments as select *, 'rules-v1' as rule_version,
+    null as value_class, null as composite_tier, null as strategy_quadrant,
+    'unrated' as credit_rating, null as cluster_label, 'none' as custom_category
+from (values
+    ('c1', 'Champions', 'A', 'VIP', true, 'loyal'),
+    ('c2', 'Can''t Lose Them', 'A', 'large', false, 'churned'),
+    ('c3', 'Lost', 'B', 'small', false, 'churned'),
+    ('c4', 'Lost', 'C', 'small', false, 'at_risk'),
+    ('c5', '<&>', 'C', 'small', false, 'new'),
+    ('c6', null, null, null, null, 'prospect')
+) as segments(customer_id, rfm_segment, abc_class, value_tier, is_key_account, lifecycle_stage);
+create table marts.customer_clv as select * from (values
+    ('c1', 10.0), ('c2', 20.0), ('c3', 30.0), ('c4', 40.0), ('c5', null)
+) as clv(customer_id, predicted_clv);
+create table marts.segment_summary as select * from (values
+    (date '2024-05-01', 'value_tier', 'VIP', 1, 1),
+    (date '2024-05-01', 'value_tier', 'small', 4, 4),
+    (date '2024-06-01', 'value_tier', 'VIP', 1, 1),
+    (date '2024-06-01', 'value_tier', 'large', 1, 3),
+    (date '2024-06-01', 'value_tier', 'small', 3, 4),
+    (date '2024-06-01', 'abc_class', 'A', 2, 1)
+) as summary(period_start, scheme, tier, customers, tier_rank);
+create table marts.tier_migrations as select * from (values
+    (date '2024-06-01', 'value_tier', 1, true, false, true),
+    (date '2024-06-01', 'value_tier', 3, false, false, false),
+    (date '2024-06-01', 'value_tier', 2, false, true, false),
+    (date '2024-06-01', 'abc_class', 5, true, false, false)
+) as migrations(period_start, scheme, customers, is_upgrade, is_downgrade, is_rising_star);
 create table marts.customers as select * from (values
     ('c1', 2, 'loyal'),
     ('c2', 1, 'churned'),
@@ -313,3 +342,67 @@ def test_default_out_is_target_report_of_the_project(
     report = (root / "target" / "report" / "report.md").read_text(encoding="utf-8")
     assert "| Net revenue (EUR) | 1,000.00 |" in report
     assert all((root / "target" / "report" / name).is_file() for name in CHART_FILES)
+
+
+# --- the HTML page ---------------------------------------------------------
+
+
+def html_data(warehouse: Path) -> report_html.HtmlData:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return report_html.read_html_data(con)
+    finally:
+        con.close()
+
+
+def test_the_html_charts_hold_the_hand_computed_numbers(warehouse: Path) -> None:
+    # WHEN the page's figures are built from the hand-made marts
+    data = html_data(warehouse)
+    figures = report_html.figures(data, "USD")
+    # THEN the Pareto curve: buyers of 600, 150, 100, 100, 50 (of 1,000), biggest first
+    lorenz = figures["lorenz"].data[0]
+    assert list(lorenz.x) == pytest.approx([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    assert list(lorenz.y) == pytest.approx([0, 0.6, 0.75, 0.85, 0.95, 1.0])
+    # AND the RFM heat map: R x round((F + M) / 2), customers and their revenue
+    heat = figures["rfm-heatmap"].data[0]
+    cells = {
+        (r, fm): (heat.z[r - 1][fm - 1], heat.customdata[r - 1][fm - 1])
+        for r in range(1, 6)
+        for fm in range(1, 6)
+        if heat.z[r - 1][fm - 1]
+    }
+    assert cells == {
+        (5, 5): (1, 600),
+        (1, 4): (1, 150),
+        (1, 2): (1, 100),
+        (2, 2): (1, 100),
+        (5, 1): (1, 50),
+    }
+    # AND the CLV bands: four predictions (one missing), the top one in the last band
+    clv = figures["clv-distribution"].data[0]
+    assert sum(clv.y) == 4 and len(clv.y) == 4
+    assert clv.x[-1] == pytest.approx((report_html.CLV_BINS - 0.5) * 39.7 / report_html.CLV_BINS)
+    # AND value tiers per month, stacked, and the month's upgrades, downgrades, rising stars
+    history = {bar.name: (list(bar.x), list(bar.y)) for bar in figures["history-tiers"].data}
+    assert history["small"][1] == [4, 3] and history["large"][1] == [1]
+    moves = {bar.name: list(bar.y) for bar in figures["history-migrations"].data}
+    assert moves == {"upgrades": [1], "downgrades": [2], "rising stars": [1]}
+    # AND customers per tier for every scheme, biggest first, no tier last
+    tiers = figures["tiers-value_tier"].data[0]
+    assert list(tiers.y) == ["small", "VIP", "large", "(none)"] and list(tiers.x) == [3, 1, 1, 1]
+    assert data.rule_version == "rules-v1" and data.key_accounts == 1
+    assert data.average_clv == pytest.approx(25.0)
+
+
+def test_the_html_page_is_self_contained_with_every_chart(warehouse: Path, tmp_path: Path) -> None:
+    # WHEN the report is made
+    out = tmp_path / "report"
+    run_report(out)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    # THEN Plotly's script is inlined once and nothing is fetched from elsewhere
+    assert page.count("Plotly.newPlot(") == len(report_html.figures(html_data(warehouse), "USD"))
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
+    # AND the KPIs, the as-of date, the rule version and the data-quality tables are there
+    for text in ("Average predicted CLV (USD)", "25.00", "Key accounts", "2024-06-30", "rules-v1"):
+        assert text in page
+    assert "<td>shop.orders</td><td>missing_key</td><td>2</td>" in page
