@@ -3,7 +3,7 @@
 Reads the marts and the audit tables (read only, so it can run beside BI
 tools) and writes `report.html`, one self-contained page (Plotly's script
 inlined: it opens from disk, offline) with the headline KPIs, customers per
-tier for every scheme, the Pareto curve, the RFM heat map, the CLV
+tier for every scheme, the Pareto curve, the RFM heat maps (customers, revenue), the CLV
 distribution, the tiers and migrations month by month, the data-quality
 tables, the as-of date and the rule version (see `report_html`); and
 `report.md` with the headline numbers and four SVG charts (RFM segments,

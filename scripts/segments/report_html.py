@@ -57,18 +57,16 @@ class HtmlData:
     migrations: list[tuple[date, int, int, int]]
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    return con.execute(sql).fetchall()[0][0]
+
+
 def read_html_data(con: duckdb.DuckDBPyConnection) -> HtmlData:
     return HtmlData(
-        rule_version=con.execute(
-            "select max(rule_version) from marts.customer_segments"
-        ).fetchall()[0][0],
-        average_clv=con.execute("select avg(predicted_clv) from marts.customer_clv").fetchall()[0][
-            0
-        ],
+        rule_version=scalar(con, "select max(rule_version) from marts.customer_segments"),
+        average_clv=scalar(con, "select avg(predicted_clv) from marts.customer_clv"),
         key_accounts=int(
-            con.execute(
-                "select count(*) from marts.customer_segments where is_key_account"
-            ).fetchall()[0][0]
+            scalar(con, "select count(*) from marts.customer_segments where is_key_account")
         ),
         tiers={column: read_tiers(con, column) for column, _ in SCHEMES},
         lorenz=read_lorenz(con),
@@ -204,24 +202,29 @@ def lorenz_figure(data: HtmlData) -> go.Figure:
     return figure
 
 
-def rfm_figure(data: HtmlData, currency: str) -> go.Figure:
+def rfm_figure(data: HtmlData, currency: str, measure: str) -> go.Figure:
+    """The R x FM heat map of `measure`: customers, or revenue (the other in the hover)."""
     scores = [1, 2, 3, 4, 5]
     customers = {(r, fm): count for r, fm, count, _ in data.rfm_cells}
     revenue = {(r, fm): value for r, fm, _, value in data.rfm_cells}
+    shown, other = (customers, revenue) if measure == "customers" else (revenue, customers)
+    label, other_label = (
+        ("customers", currency) if measure == "customers" else (currency, "customers")
+    )
     figure = go.Figure(
         go.Heatmap(
             x=[f"FM {fm}" for fm in scores],
             y=[f"R {r}" for r in scores],
-            z=[[customers.get((r, fm), 0) for fm in scores] for r in scores],
-            customdata=[[revenue.get((r, fm), 0.0) for fm in scores] for r in scores],
-            hovertemplate="%{y} %{x}<br>%{z:,} customers<br>%{customdata:,.0f} "
-            + currency
-            + "<extra></extra>",
-            colorscale="Blues",
-            texttemplate="%{z:,}",
+            z=[[shown.get((r, fm), 0) for fm in scores] for r in scores],
+            customdata=[[other.get((r, fm), 0) for fm in scores] for r in scores],
+            hovertemplate=f"%{{y}} %{{x}}<br>%{{z:,.0f}} {label}<br>"
+            f"%{{customdata:,.0f}} {other_label}<extra></extra>",
+            colorscale="Blues" if measure == "customers" else "Greens",
+            texttemplate="%{z:,.0f}",
         )
     )
-    figure.update_layout(title="RFM heat map: customers (hover: revenue) by R and FM score")
+    title = "customers" if measure == "customers" else f"revenue ({currency})"
+    figure.update_layout(title=f"RFM heat map: {title} by R score and FM score (F + M) / 2")
     return figure
 
 
@@ -293,7 +296,8 @@ def figures(data: HtmlData, currency: str) -> dict[str, go.Figure]:
     """Every chart of the page, by the id of its element, in page order."""
     return {
         "lorenz": lorenz_figure(data),
-        "rfm-heatmap": rfm_figure(data, currency),
+        "rfm-customers": rfm_figure(data, currency, "customers"),
+        "rfm-revenue": rfm_figure(data, currency, "revenue"),
         "clv-distribution": clv_figure(data, currency),
         **history_figures(data),
         **tier_figures(data),

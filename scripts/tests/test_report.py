@@ -364,13 +364,15 @@ def test_the_html_charts_hold_the_hand_computed_numbers(warehouse: Path) -> None
     assert list(lorenz.x) == pytest.approx([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     assert list(lorenz.y) == pytest.approx([0, 0.6, 0.75, 0.85, 0.95, 1.0])
     # AND the RFM heat map: R x round((F + M) / 2), customers and their revenue
-    heat = figures["rfm-heatmap"].data[0]
+    heat = figures["rfm-customers"].data[0]
     cells = {
         (r, fm): (heat.z[r - 1][fm - 1], heat.customdata[r - 1][fm - 1])
         for r in range(1, 6)
         for fm in range(1, 6)
         if heat.z[r - 1][fm - 1]
     }
+    revenue = figures["rfm-revenue"].data[0]
+    assert revenue.z[4][4] == 600 and revenue.customdata[4][4] == 1
     assert cells == {
         (5, 5): (1, 600),
         (1, 4): (1, 150),
