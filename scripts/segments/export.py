@@ -27,7 +27,7 @@ import duckdb
 
 from segments import options, project
 from segments.errors import SegmentsError
-from segments.report import has_table
+from segments.report import has_table, open_warehouse
 
 FORMATS = ("csv", "parquet")
 KEY_ACCOUNTS = "key_accounts"
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     if bool(args.audiences) == bool(args.all):
         raise SegmentsError("name the audiences to export, or give --all (not both)")
     warehouse = project.warehouse_path(args.target)
-    con = open_warehouse(warehouse)
+    con = open_warehouse(warehouse, [("marts", "audiences")])
     try:
         known = [
             row[0]
@@ -142,18 +142,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         con.close()
     return 0
-
-
-def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a warehouse that has the audiences, or a clear error."""
-    hint = "run `make build` (or `segments build --raw-dir DIR`) first"
-    if not warehouse.is_file():
-        raise SegmentsError(f"no warehouse at {warehouse}; {hint}")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    if not has_table(con, "marts", "audiences"):
-        con.close()
-        raise SegmentsError(f"warehouse {warehouse} has no marts.audiences; {hint}")
-    return con
 
 
 def export_one(

@@ -23,6 +23,7 @@ import duckdb
 
 from segments import charts, options, project, report_html
 from segments.errors import SegmentsError
+from segments.report_html import scalar
 
 REQUIRED_TABLES = (
     ("marts", "customer_rfm"),
@@ -102,8 +103,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a warehouse that has the marts, or a clear error."""
+def open_warehouse(
+    warehouse: Path, required: Sequence[tuple[str, str]] = REQUIRED_TABLES
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a warehouse that has the `required` relations (schema,
+    name), or a clear error."""
     hint = "run `make build` (or `segments build --raw-dir DIR`) first"
     if not warehouse.is_file():
         raise SegmentsError(f"no warehouse at {warehouse}; {hint}")
@@ -111,9 +115,7 @@ def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(warehouse), read_only=True)
     except duckdb.Error as error:
         raise SegmentsError(f"cannot open warehouse {warehouse}: {error}") from error
-    missing = [
-        f"{schema}.{name}" for schema, name in REQUIRED_TABLES if not has_table(con, schema, name)
-    ]
+    missing = [f"{schema}.{name}" for schema, name in required if not has_table(con, schema, name)]
     if missing:
         con.close()
         raise SegmentsError(f"warehouse {warehouse} has no {', '.join(missing)}; {hint}")
@@ -143,11 +145,6 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             ).fetchall()
         ],
     )
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.execute(sql).fetchone()
-    return row[0] if row else None
 
 
 def read_as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:

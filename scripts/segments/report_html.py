@@ -58,6 +58,8 @@ class HtmlData:
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value of an aggregate query (fetched whole: DuckDB keeps a partly
+    fetched result open on the connection)."""
     return con.execute(sql).fetchall()[0][0]
 
 
