@@ -3,14 +3,15 @@
     decided it, as of the period's as-of date. Incremental by whole periods:
     the periods this run computed (one in a build, the current; a batch of
     periods in a backfill) replace their rows, every other period stays, so
-    running a period again replaces it and never duplicates it. Never
-    rebuilt from scratch by --full-refresh (history cannot be recomputed
-    from raw files that no longer hold it). See the history doc.
+    running a period again replaces it and never duplicates it (the
+    period_replace materialization: periods_model lists the run's periods).
+    Never rebuilt from scratch by --full-refresh (history cannot be
+    recomputed from raw files that no longer hold it). See the history doc.
 #}
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
+    materialized='period_replace',
     unique_key='period_start',
+    periods_model='int_as_of_date',
     on_schema_change='append_new_columns',
     full_refresh=false,
 ) }}
@@ -29,20 +30,6 @@ segments as (
 
 ),
 
-{# Orders and recency as in the customers mart (which a backfill would
-    otherwise compute a second time here). #}
-order_customers as (
-
-    select * from {{ ref('int_orders_aggregated_to_customers') }}
-
-),
-
-rfm as (
-
-    select * from {{ ref('customer_rfm') }}
-
-),
-
 final as (
 
     select
@@ -53,15 +40,15 @@ final as (
         segments.customer_type,
         segments.sales_region,
         segments.has_purchased,
-        coalesce(order_customers.orders_count, 0) as orders_count,
-        order_customers.days_since_last_order,
+        segments.orders_count,
+        segments.days_since_last_order,
         segments.lifecycle_stage,
-        rfm.recency_days,
-        rfm.frequency,
-        rfm.monetary,
-        rfm.r_score,
-        rfm.f_score,
-        rfm.m_score,
+        segments.recency_days,
+        segments.frequency,
+        segments.monetary,
+        segments.r_score,
+        segments.f_score,
+        segments.m_score,
         segments.rfm_cell,
         segments.rfm_segment,
         segments.window_revenue,
@@ -85,10 +72,6 @@ final as (
     from segments
     inner join periods
         on segments.as_of_date = periods.as_of_date
-    left join order_customers
-        on segments.customer_id = order_customers.customer_id and segments.as_of_date = order_customers.as_of_date
-    left join rfm
-        on segments.customer_id = rfm.customer_id and segments.as_of_date = rfm.as_of_date
 
 )
 

@@ -208,3 +208,55 @@ def test_wrong_periods_are_refused_with_the_option_named(
 def test_backfill_needs_a_built_warehouse(tmp_path: Path) -> None:
     with pytest.raises(SegmentsError, match="run `segments build` first"):
         backfill.backfill(tmp_path / "none.duckdb", "ci", months("2025-01"), "month", 1, False, {})
+
+
+def test_a_period_run_replaces_the_run_periods_and_keeps_the_rest(
+    built: tuple[Path, Path], tmp_path: Path, project_copy: Path
+) -> None:
+    _, warehouse = built
+    filled = copy_of(warehouse, tmp_path)
+    # GIVEN a history with a stray row in the period a build computes and a row of an old period
+    with duckdb.connect(str(filled)) as con:
+        current = con.execute(f"select max(period_start) from {HISTORY}").fetchall()[0][0]
+        con.execute(
+            f"insert into {HISTORY} by name select 'stray' as customer_id, * exclude (customer_id)"
+            f" from {HISTORY} where period_start = ? limit 1",
+            [current],
+        )
+        con.execute(
+            f"insert into {HISTORY} by name select date '2020-01-01' as period_start,"
+            f" * exclude (period_start) from {HISTORY} where period_start = ? limit 1",
+            [current],
+        )
+    before = rows_per_period(filled)
+    # AND the history model given a new column (its contract too)
+    model = project_copy / "models" / "marts" / "customer_segment_history.sql"
+    model.write_text(
+        model.read_text().replace(
+            "select * from final", "select *, 'filled' as added_column from final"
+        )
+    )
+    contract = project_copy / "models" / "marts" / "customer_segment_history.yml"
+    contract.write_text(
+        contract.read_text().replace(
+            "  columns:\n",
+            "  columns:\n  - name: added_column\n    data_type: varchar\n"
+            "    description: 'A column added later.'\n",
+            1,
+        )
+    )
+    # WHEN the history model runs again
+    run_dbt(["run", "--select", "customer_segment_history"], database=filled, target="ci")
+    # THEN the run's period is replaced whole (the stray row is gone), the old period stays
+    after = rows_per_period(filled)
+    assert after == {**before, current: before[current] - 1}
+    with duckdb.connect(str(filled), read_only=True) as con:
+        added = dict(
+            con.execute(
+                f"select period_start, list_distinct(list(added_column)) from {HISTORY} group by 1"
+            ).fetchall()
+        )
+        strays = con.execute(f"select count(*) from {HISTORY} where customer_id = 'stray'")
+        assert strays.fetchall() == [(0,)]
+    # AND the new column is added: filled in the period computed, null in the old one
+    assert added == {current: ["filled"], date(2020, 1, 1): []}
