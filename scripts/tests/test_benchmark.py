@@ -88,7 +88,7 @@ def test_topological_order_refuses_a_cycle() -> None:
 
 
 def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_path: Path) -> None:
-    # GIVEN a manifest with a seed, a view, a table and a Python model, and dbt's run results
+    # GIVEN a manifest with a seed, a view, tables and a Python model, and dbt's run results
     def model(name: str, materialized: str, *parents: str, **extra: object) -> dict:
         return node(
             "model",
@@ -124,6 +124,7 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
             language="python",
             raw_code="def model(dbt, session): ...",
         ),
+        "model.p.history": model("history", "period_replace", "model.p.int_clv_inputs"),
     }
     run_results = {"results": [{"unique_id": "model.p.stg", "compiled_code": "select 2"}]}
     # WHEN the direct plan is made
@@ -136,11 +137,14 @@ def test_direct_plan_uses_the_sql_dbt_ran_and_the_seed_types_dbt_created(tmp_pat
         "map",
         "stg",
         "int_clv_inputs",
+        "history",
         "int_clv_model_parameters",
     ]
     # AND the SQL is what dbt ran when it ran it, else what it compiled
     assert (by_name["stg"]["kind"], by_name["stg"]["sql"]) == ("view", "select 2")
     assert by_name["int_clv_inputs"]["kind"] == "table"
+    # (a first build creates an incremental or period_replace model as a table)
+    assert by_name["history"]["kind"] == "table"
     assert "from_manifest" in by_name["int_clv_inputs"]["sql"]
     # AND the seed is read from the project dbt built, with dbt's column types
     assert by_name["map"]["path"] == str(tmp_path / "seeds" / "map.csv")

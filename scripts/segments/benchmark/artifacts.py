@@ -124,7 +124,7 @@ def direct_plan(
                     if dep in nodes
                 },
             }
-        elif materialized in ("view", "table", "incremental"):
+        elif materialized in ("view", "table", "incremental", "period_replace"):  # tables at first
             sql = executed.get(uid) or node.get("compiled_code")
             if not sql:
                 raise SegmentsError(f"{uid}: no compiled SQL in run_results.json or manifest")
