@@ -18,8 +18,11 @@ export DBT_PROFILES_DIR := $(CURDIR)
 
 PEERS_VENV := .venv-peers
 PEERS_STAMP := $(PEERS_VENV)/.installed
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+SPARK_DIR := $(TEST_DIR)/spark
 
-.PHONY: build test venv demo-data lint dbt-test pytest docs clean bench-peers
+.PHONY: build test test-spark java-check venv demo-data lint dbt-test pytest docs clean bench-peers
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
@@ -62,8 +65,26 @@ $(PEERS_STAMP): requirements-peers.txt
 
 bench-peers: $(PEERS_STAMP)
 
+# The same project on a local Spark (dbt-spark, method session): its own virtualenv with
+# requirements.txt and requirements-spark.txt; demo data loaded into Spark tables, then
+# every model and test built; then the DuckDB-vs-Spark comparison test.
+$(SPARK_STAMP): requirements.txt requirements-spark.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-spark.txt
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(SPARK_STAMP)
+
+java-check:
+	@command -v java >/dev/null || { echo "error: java not found: Spark needs Java 17 (e.g. apt-get install openjdk-17-jre-headless)"; exit 1; }
+	@java -version 2>&1 | grep -Eq 'version "(17|21)' || { echo "error: Spark 3.5 needs Java 17 or 21, found: $$(java -version 2>&1 | head -1)"; exit 1; }
+
+test-spark: java-check $(SPARK_STAMP)
+	$(SPARK_VENV)/bin/segments generate --customers 300 --seed 7 --out $(SPARK_DIR)/raw
+	SEGMENTS_SPARK_DIR=$(SPARK_DIR)/engine $(SPARK_VENV)/bin/segments build --target spark --raw-dir $(SPARK_DIR)/raw
+
 docs: $(STAMP)
 	$(BIN)/segments docs
 
 clean:
-	rm -rf $(VENV) $(PEERS_VENV) target logs data *.duckdb *.raw .warehouse-build .hypothesis
+	rm -rf $(VENV) $(PEERS_VENV) $(SPARK_VENV) spark-warehouse target logs data *.duckdb *.raw .warehouse-build .hypothesis

@@ -28,7 +28,7 @@
                 when ({{ in_population }})
                     {%- if values %} and {{ column_name }} not in (
                         {%- for value in values -%}
-                            {{ "'" ~ value | replace("'", "''") ~ "'" if value is string else value }}{{ ", " if not loop.last }}
+                            {{ customer_segments.text_literal(value) if value is string else value }}{{ ", " if not loop.last }}
                         {%- endfor -%}
                     )
                     {%- endif %}

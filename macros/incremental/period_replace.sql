@@ -73,3 +73,55 @@
     {{ return({'relations': [target_relation]}) }}
 
 {%- endmaterialization %}
+
+{#
+    period_replace on Spark: a Parquet table partitioned by the period column.
+    A later run drops the partitions of the run's periods and inserts the
+    query's rows into their partitions.
+#}
+{% materialization period_replace, adapter='spark', supported_languages=['sql'] -%}
+
+    {%- set existing_relation = load_cached_relation(this) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set period_column = config.require('unique_key') -%}
+    {%- set periods = ref(config.require('periods_model')) -%}
+
+    {{ run_hooks(pre_hooks) }}
+
+    {%- if existing_relation is none or should_full_refresh() %}
+        {%- if existing_relation is not none %}
+            {%- do adapter.drop_relation(existing_relation) %}
+        {%- endif %}
+        {%- set build_sql -%}
+            create table {{ target_relation }}
+            using parquet
+            partitioned by ({{ period_column }})
+            as {{ compiled_code }}
+        {%- endset %}
+    {%- else %}
+        {%- set listed = run_query('select distinct ' ~ period_column ~ ' from ' ~ periods) %}
+        {%- for period in listed.columns[0].values() %}
+            {%- do run_query(
+                'alter table ' ~ target_relation ~ ' drop if exists partition ('
+                ~ period_column ~ " = date '" ~ period ~ "')"
+            ) %}
+        {%- endfor %}
+        {%- set columns = adapter.get_columns_in_relation(existing_relation)
+            | map(attribute='name') | reject('equalsto', period_column) | list %}
+        {%- set build_sql -%}
+            insert into {{ target_relation }} partition ({{ period_column }})
+            select {{ columns | join(', ') }}, {{ period_column }}
+            from ({{ compiled_code }}) as new_periods
+        {%- endset %}
+    {%- endif %}
+
+    {% call statement('main') -%}
+        {{ build_sql }}
+    {%- endcall %}
+
+    {%- do persist_docs(target_relation, model) %}
+    {{ run_hooks(post_hooks) }}
+
+    {{ return({'relations': [target_relation]}) }}
+
+{%- endmaterialization %}

@@ -33,7 +33,7 @@
     {%- else -%}
     case {{ audience_column }}
         {%- for target in targets %}
-        when '{{ target.audience | replace("'", "''") }}' then coalesce({{ target.sql }}, false)
+        when {{ customer_segments.text_literal(target.audience) }} then coalesce({{ target.sql }}, false)
         {%- endfor %}
         else true
     end

@@ -39,7 +39,7 @@
 {# The CASE for a list of rules ({category, priority, condition}), in order. #}
 {% macro custom_category_case(rules, columns, default) -%}
     {%- if rules | length == 0 -%}
-        '{{ default | replace("'", "''") }}'
+        {{ customer_segments.text_literal(default) }}
     {%- else -%}
     case
         {%- for rule in rules %}
@@ -50,9 +50,9 @@
                 ~ "): " ~ checked.error ~ ". Condition: " ~ rule.condition
             ) }}
         {%- endif %}
-        when {{ checked.sql }} then '{{ rule.category | replace("'", "''") }}'
+        when {{ checked.sql }} then {{ customer_segments.text_literal(rule.category) }}
         {%- endfor %}
-        else '{{ default | replace("'", "''") }}'
+        else {{ customer_segments.text_literal(default) }}
     end
     {%- endif -%}
 {%- endmacro %}
@@ -133,7 +133,7 @@
 #}
 {% macro custom_category_columns(models, exclude=[]) -%}
     {%- set columns = {} -%}
-    {%- set types = {'varchar': 'text', 'boolean': 'boolean', 'date': 'date', 'timestamp': 'date'} -%}
+    {%- set types = {'string': 'text', 'varchar': 'text', 'boolean': 'boolean', 'date': 'date', 'timestamp': 'date'} -%}
     {%- for model_name, alias in models -%}
         {%- for node in graph.get('nodes', {}).values() if node.resource_type == 'model' and node.name == model_name -%}
             {%- for name, column in node.columns.items() -%}
@@ -141,7 +141,7 @@
                 {%- if name not in columns and name not in exclude and not is_pii -%}
                     {%- do columns.update({name: {
                         'sql': alias ~ '.' ~ name,
-                        'type': types.get((column.data_type or 'varchar') | lower, 'number'),
+                        'type': types.get((column.data_type or 'string') | lower, 'number'),
                     }}) -%}
                 {%- endif -%}
             {%- endfor -%}

@@ -25,9 +25,9 @@ days_computed as (
     select
         customers.customer_id,
         customers.purchase_days - 1 as frequency,
-        {{ dbt.datediff('customers.first_order_date', 'customers.last_order_date', 'day') }}
+        {{ days_between('customers.first_order_date', 'customers.last_order_date') }}
             as recency_days,
-        {{ dbt.datediff('customers.first_order_date', 'customers.as_of_date', 'day') }}
+        {{ days_between('customers.first_order_date', 'customers.as_of_date') }}
             as age_days,
         customers.repeat_average_value,
         customers.as_of_date

@@ -56,7 +56,7 @@ days_past_due_computed as (
         is_due and paid_date is null and due_date < as_of_date as is_overdue,
         case
             when is_due then greatest(
-                {{ dbt.datediff('due_date', 'coalesce(paid_date, as_of_date)', 'day') }}, 0
+                {{ days_between('due_date', 'coalesce(paid_date, as_of_date)') }}, 0
             )
         end as days_past_due
     from invoices_in_window

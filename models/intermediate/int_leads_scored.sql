@@ -50,7 +50,7 @@ leads_as_of as (
     select
         leads.*,
         sales_regions.sales_region,
-        {{ dbt.datediff('cast(leads.last_activity_at as date)', 'as_of.as_of_date', 'day') }}
+        {{ days_between('cast(leads.last_activity_at as date)', 'as_of.as_of_date') }}
             as days_since_last_activity
     from leads
     cross join as_of
@@ -134,7 +134,7 @@ scores_summed as (
         cast(sum(case when score_part = 'engagement' then weight * points else 0 end) as decimal(9, 4))
             as engagement_score,
         cast(sum(weight * points) as decimal(9, 4)) as prospect_score,
-        {{ dbt.listagg('case when is_missing then factor end', "', '", 'order by factor') }} as missing_inputs
+        {{ sorted_listagg('case when is_missing then factor end', "', '") }} as missing_inputs
     from points_assigned
     group by lead_id
 

@@ -200,11 +200,11 @@ tenure_added as (
         {{ to_money('running_totals_as_of.gross_margin') }} as gross_margin,
         {{ to_money('running_totals_as_of.shipping_cost') }} as shipping_cost,
         cast(running_totals_as_of.units as {{ dbt.type_bigint() }}) as units,
-        {{ dbt.datediff('running_totals_as_of.previous_purchase_date', 'running_totals_as_of.last_order_date', 'day') }}
+        {{ days_between('running_totals_as_of.previous_purchase_date', 'running_totals_as_of.last_order_date') }}
             as gap_before_last_order_days,
-        {{ dbt.datediff('running_totals_as_of.first_order_date', 'running_totals_as_of.as_of_date', 'day') }}
+        {{ days_between('running_totals_as_of.first_order_date', 'running_totals_as_of.as_of_date') }}
             as tenure_days,
-        {{ dbt.datediff('running_totals_as_of.last_order_date', 'running_totals_as_of.as_of_date', 'day') }}
+        {{ days_between('running_totals_as_of.last_order_date', 'running_totals_as_of.as_of_date') }}
             as days_since_last_order
     from running_totals_as_of
     left join first_purchase_days

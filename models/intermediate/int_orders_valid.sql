@@ -22,7 +22,7 @@
     last staged order and line row the run had seen.
 #}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='replace_window',
     window_column='ordered_date',
     window_start='orders_window_start',

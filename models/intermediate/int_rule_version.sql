@@ -28,7 +28,7 @@ seeds_aggregated as (
 
     select
         seed_name,
-        {{ dbt.listagg('row_text', "'|'", 'order by row_text') }} as seed_text
+        {{ sorted_listagg('row_text', "'|'") }} as seed_text
     from seed_rows
     group by seed_name
 
@@ -38,7 +38,7 @@ config_collected as (
 
     select {{ dbt.concat([
         "'" ~ tojson(rule_vars, sort_keys=true) ~ "|'",
-        dbt.listagg("seed_name || ':' || seed_text", "'|'", 'order by seed_name'),
+        sorted_listagg("seed_name || ':' || seed_text", "'|'"),
     ]) }} as rule_config
     from seeds_aggregated
 

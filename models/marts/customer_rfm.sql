@@ -77,7 +77,7 @@ recency_computed as (
 
     select
         *,
-        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+        {{ days_between('last_order_date', 'as_of_date') }}
             as recency_days
     from orders_aggregated_to_customers
 

@@ -84,7 +84,7 @@ profile_joined as (
         crm_customers.email_masked,
         crm_customers.phone_hash,
         coalesce(crm_customers.gender, 'unknown') as gender,
-        {{ dbt.datediff('crm_customers.birth_date', 'population.as_of_date', 'day') }}
+        {{ days_between('crm_customers.birth_date', 'population.as_of_date') }}
         / {{ var('days_per_year_for_age') }} as age_years,
         crm_customers.annual_income,
         crm_customers.company_size,

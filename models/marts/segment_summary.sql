@@ -9,7 +9,7 @@
     batch's) and keeps the others; --full-refresh recomputes every period.
 #}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='period_start',
     on_schema_change='append_new_columns',

@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from segments import landing, load, options, project, quality
+from segments import landing, load, options, project, quality, spark
 from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
@@ -142,6 +142,13 @@ def run(args: argparse.Namespace) -> int:
             raise SegmentsError(
                 f"--as-of must be a date like 2025-06-30, got {args.as_of!r}"
             ) from None
+    if args.target == spark.TARGET:
+        if args.append:
+            raise SegmentsError("--append is for a DuckDB warehouse; on Spark, load every file")
+        files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
+        results = spark.build(files, mapping, dbt_vars, args.max_bad_share)
+        print(f"spark build: {', '.join(f'{n} {s}' for s, n in sorted(results.items()))}")
+        return 0
     if args.append and not args.raw_dir:
         raise SegmentsError("--append needs --raw-dir: the folder of the rows to add")
     if args.append and not warehouse.exists():

@@ -10,7 +10,7 @@ def add_target(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--target",
         default="dev",
-        help=f"dbt target {what}, in profiles.yml (dev, ci; default: dev)",
+        help=f"dbt target {what}, in profiles.yml (dev, ci, spark; default: dev)",
     )
 
 

@@ -240,7 +240,7 @@ def test_a_period_run_replaces_the_run_periods_and_keeps_the_rest(
     contract.write_text(
         contract.read_text().replace(
             "  columns:\n",
-            "  columns:\n  - name: added_column\n    data_type: varchar\n"
+            "  columns:\n  - name: added_column\n    data_type: string\n"
             "    description: 'A column added later.'\n",
             1,
         )

@@ -76,9 +76,9 @@ refusals_checked as (
 
     {%- for condition, expected in refused %}
     select
-        '{{ condition | replace("'", "''") }}' as case_name,
-        '{{ expected | replace("'", "''") }}' as expected_error,
-        '{{ (custom_category_condition(condition, columns).error or "accepted") | replace("'", "''") }}'
+        {{ customer_segments.text_literal(condition) }} as case_name,
+        {{ customer_segments.text_literal(expected) }} as expected_error,
+        {{ customer_segments.text_literal(custom_category_condition(condition, columns).error or "accepted") }}
             as actual_error
     {%- if not loop.last %}
     union all

@@ -3,7 +3,7 @@
     its rank among lines with the same (order_id, line_number).
 #}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='_source_row',
     incremental_strategy='delete+insert',
     tags=['facts']

@@ -6,7 +6,7 @@
     (see parse_decimal), and only keys that repeat are ranked.
 #}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='_source_row',
     incremental_strategy='delete+insert',
     tags=['facts']

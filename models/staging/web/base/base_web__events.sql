@@ -1,6 +1,6 @@
 {# Every raw web / app event row, typed, with the first rule it breaks and its duplicate rank. #}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     unique_key='_source_row',
     incremental_strategy='delete+insert',
     tags=['facts']
