@@ -20,7 +20,6 @@ PEERS_VENV := .venv-peers
 PEERS_STAMP := $(PEERS_VENV)/.installed
 SPARK_VENV := .venv-spark
 SPARK_STAMP := $(SPARK_VENV)/.installed
-SPARK_DIR := $(TEST_DIR)/spark
 
 .PHONY: build test test-spark java-check venv demo-data lint dbt-test pytest docs clean bench-peers
 
@@ -80,8 +79,7 @@ java-check:
 	@java -version 2>&1 | grep -Eq 'version "(17|21)' || { echo "error: Spark 3.5 needs Java 17 or 21, found: $$(java -version 2>&1 | head -1)"; exit 1; }
 
 test-spark: java-check $(SPARK_STAMP)
-	$(SPARK_VENV)/bin/segments generate --customers 300 --seed 7 --out $(SPARK_DIR)/raw
-	SEGMENTS_SPARK_DIR=$(SPARK_DIR)/engine $(SPARK_VENV)/bin/segments build --target spark --raw-dir $(SPARK_DIR)/raw
+	$(SPARK_VENV)/bin/pytest -p no:cacheprovider scripts/tests/test_spark.py
 
 docs: $(STAMP)
 	$(BIN)/segments docs

@@ -145,9 +145,11 @@ def build(
 ) -> dict[str, int]:
     """Load `files` (if any) into Spark and build every model and test there."""
     folder = spark_dir()
+    # The files are checked before Spark starts: a refused file costs no JVM.
+    landed = land_raw(files, mapping, max_bad_share, folder / "landing") if files else None
     spark = session()
-    if files:
-        register_raw(spark, land_raw(files, mapping, max_bad_share, folder / "landing"))
+    if landed is not None:
+        register_raw(spark, landed)
     options = ["--target", TARGET]
     if dbt_vars:
         options += ["--vars", json.dumps(dbt_vars)]

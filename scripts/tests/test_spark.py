@@ -1,0 +1,164 @@
+"""The same raw files built on DuckDB and on a local Spark give the same marts.
+
+Runs in .venv-spark (`make test-spark`); skipped where pyspark is not installed.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from segments import build, generate, load, project, spark, spark_python
+
+pytest.importorskip("pyspark", reason="pyspark is not installed: `make test-spark` runs this")
+
+SCHEMES = (
+    "rfm_segment",
+    "abc_class",
+    "is_key_account",
+    "value_tier",
+    "value_class",
+    "composite_tier",
+    "strategy_quadrant",
+    "credit_rating",
+    "lifecycle_stage",
+    "cluster_id",
+    "cluster_label",
+    "custom_category",
+)
+CLV_COLUMNS = ("expected_purchases", "probability_alive", "predicted_clv")
+CLV_PARAMETERS = (
+    "bgnbd_r",
+    "bgnbd_alpha",
+    "bgnbd_a",
+    "bgnbd_b",
+    "gamma_gamma_p",
+    "gamma_gamma_q",
+    "gamma_gamma_gamma",
+)
+
+
+@pytest.fixture(scope="module")
+def engines(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch_module
+) -> duckdb.DuckDBPyConnection:
+    """GIVEN one set of raw files built on DuckDB and on Spark: a connection holding both,
+    the DuckDB warehouse attached as `duck` and Spark's marts copied into schema `spark`."""
+    root = tmp_path_factory.mktemp("spark")
+    raw_dir = root / "raw"
+    generate.generate(customers=300, seed=7, out=raw_dir)
+    # (one raw table as Parquet, the others CSV: both formats load on both engines)
+    orders_csv = raw_dir / "orders.csv"
+    duckdb.execute(
+        f"copy (select * from read_csv('{orders_csv}', all_varchar = true)) "
+        f"to '{raw_dir / 'orders.parquet'}' (format parquet)"
+    )
+    orders_csv.unlink()
+    files = load.find_raw_files(raw_dir)
+    warehouse = root / "warehouse.duckdb"
+    build.build(warehouse, "ci", files, project.column_mapping(), {})
+    monkeypatch_module.setenv(spark.DIR_VARIABLE, str(root / "engine"))
+    results = spark.build(files, project.column_mapping(), {})
+    assert results.get("error", 0) == 0 and results.get("fail", 0) == 0, results
+    con = duckdb.connect()
+    con.execute(f"attach '{warehouse}' as duck (read_only)")
+    session = spark.session()
+    con.execute("create schema spark")
+    for name in marts(con):
+        rows = spark_python.spark_to_duckdb(session, f"marts.{name}", con, root / "copies")
+        rows.create(f"spark.{name}")
+    return con
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'duck' and table_schema = 'marts' order by 1"
+        ).fetchall()
+    ]
+
+
+def test_every_mart_has_the_same_rows_on_both_engines(engines: duckdb.DuckDBPyConnection) -> None:
+    # WHEN each mart's rows are counted on DuckDB and on Spark THEN the counts are equal
+    counts = {
+        name: engines.execute(
+            f"select (select count(*) from duck.marts.{name}), (select count(*) from spark.{name})"
+        ).fetchall()[0]
+        for name in marts(engines)
+    }
+    assert len(counts) >= 10
+    assert {name: pair for name, pair in counts.items() if pair[0] != pair[1]} == {}
+    assert counts["customer_segments"][0] > 0
+
+
+def test_every_customer_has_the_same_tier_in_every_scheme(
+    engines: duckdb.DuckDBPyConnection,
+) -> None:
+    # WHEN each customer's tiers are compared scheme by scheme
+    listed = ", ".join(SCHEMES)
+    only_duckdb = engines.execute(
+        f"select customer_id, {listed} from duck.marts.customer_segments "
+        f"except all select customer_id, {listed} from spark.customer_segments"
+    ).fetchall()
+    only_spark = engines.execute(
+        f"select customer_id, {listed} from spark.customer_segments "
+        f"except all select customer_id, {listed} from duck.marts.customer_segments"
+    ).fetchall()
+    # THEN no customer differs
+    assert (only_duckdb, only_spark) == ([], [])
+
+
+def test_clv_agrees_within_a_millionth(engines: duckdb.DuckDBPyConnection) -> None:
+    # WHEN the CLV parameters and every customer's predictions are compared
+    parameters = engines.execute(
+        "select "
+        + ", ".join(f"d.{name}, s.{name}" for name in CLV_PARAMETERS)
+        + " from duck.marts.clv_model_parameters as d, spark.clv_model_parameters as s"
+    ).fetchall()
+    predictions = engines.execute(
+        "select d.customer_id, "
+        + ", ".join(f"d.{name}, s.{name}" for name in CLV_COLUMNS)
+        + " from duck.marts.customer_clv as d"
+        " full outer join spark.customer_clv as s on d.customer_id = s.customer_id"
+    ).fetchall()
+    # THEN each value is within 1e-6 relative (both null where not predicted)
+    assert len(parameters) == 1 and len(predictions) > 100
+    for row in [*parameters, *(row[1:] for row in predictions)]:
+        for duck_value, spark_value in zip(row[::2], row[1::2], strict=True):
+            if duck_value is None or spark_value is None:
+                assert duck_value is spark_value is None, row
+            else:
+                assert math.isclose(duck_value, spark_value, rel_tol=1e-6, abs_tol=1e-12), row
+
+
+def test_spark_tables_live_under_the_spark_folder(engines: duckdb.DuckDBPyConnection) -> None:
+    # THEN the metastore and the tables are in SEGMENTS_SPARK_DIR, not in the project
+    folder = Path(spark.spark_dir())
+    assert (folder / "tables" / "marts.db").is_dir()
+    assert (folder / "metastore_db").is_dir()
+
+
+def test_a_bad_file_is_refused_before_spark_with_the_duckdb_message(tmp_path: Path) -> None:
+    # GIVEN an orders file without its required customer column
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    (raw_dir / "orders.csv").write_text("order_id,ordered_at\no1,2025-01-02\n")
+    files = load.find_raw_files(raw_dir)
+    # WHEN it is built on DuckDB and on Spark THEN both refuse it with the same message
+    with pytest.raises(Exception) as on_duckdb:
+        build.build(tmp_path / "w.duckdb", "ci", files, project.column_mapping(), {})
+    with pytest.raises(Exception) as on_spark:
+        spark.build(files, project.column_mapping(), {})
+    assert "customer_id" in str(on_duckdb.value)
+    assert str(on_spark.value) == str(on_duckdb.value)
