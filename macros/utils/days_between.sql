@@ -4,5 +4,9 @@
     and the contracts say bigint).
 #}
 {% macro days_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('days_between', 'customer_segments')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
     cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}

@@ -142,11 +142,11 @@ def run(args: argparse.Namespace) -> int:
             raise SegmentsError(
                 f"--as-of must be a date like 2025-06-30, got {args.as_of!r}"
             ) from None
-    if args.target == spark.TARGET:
+    if spark.is_spark(args.target):
         if args.append:
             raise SegmentsError("--append is for a DuckDB warehouse; on Spark, load every file")
         files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
-        results = spark.build(files, mapping, dbt_vars, args.max_bad_share)
+        results = spark.build(files, mapping, dbt_vars, args.max_bad_share, args.target)
         print(f"spark build: {', '.join(f'{n} {s}' for s, n in sorted(results.items()))}")
         return 0
     if args.append and not args.raw_dir:

@@ -47,14 +47,24 @@ def spark_dir() -> Path:
     return path
 
 
-def session_settings() -> dict[str, str]:
-    """The spark target's server_side_parameters of profiles.yml, rendered."""
-    text = (project.project_dir() / "profiles.yml").read_text()
-    profiles = yaml.safe_load(text)
+def target_output(target: str) -> dict[str, Any]:
+    """Target `target` of profiles.yml (its settings, not rendered), or a clear error."""
+    profiles = yaml.safe_load((project.project_dir() / "profiles.yml").read_text())
     (profile,) = profiles.values()
-    output = profile["outputs"].get(TARGET)
+    output = profile["outputs"].get(target)
     if output is None:
-        raise SegmentsError(f"profiles.yml has no {TARGET!r} target")
+        raise SegmentsError(f"profiles.yml has no {target!r} target")
+    return dict(output)
+
+
+def is_spark(target: str) -> bool:
+    """True for a target of type spark (dbt-spark) in profiles.yml."""
+    return target_output(target).get("type") == "spark"
+
+
+def session_settings(target: str = TARGET) -> dict[str, str]:
+    """The target's server_side_parameters of profiles.yml, rendered."""
+    output = target_output(target)
     environment = jinja2.Environment()
     environment.globals["env_var"] = lambda name, default=None: os.environ.get(name, default)
     return {
@@ -63,7 +73,7 @@ def session_settings() -> dict[str, str]:
     }
 
 
-def session() -> Any:
+def session(target: str = TARGET) -> Any:
     """The local Spark session dbt-spark will also use (getOrCreate: one per process)."""
     try:
         from pyspark.sql import SparkSession
@@ -73,7 +83,7 @@ def session() -> Any:
             "use .venv-spark/bin/segments for --target spark"
         ) from None
     builder = SparkSession.builder.enableHiveSupport().appName("segments")
-    for key, value in session_settings().items():
+    for key, value in session_settings(target).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -142,19 +152,20 @@ def build(
     mapping: dict[str, dict[str, str]],
     dbt_vars: dict[str, Any],
     max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE,
+    target: str = TARGET,
 ) -> dict[str, int]:
     """Load `files` (if any) into Spark and build every model and test there."""
     folder = spark_dir()
     # The files are checked before Spark starts: a refused file costs no JVM.
     landed = land_raw(files, mapping, max_bad_share, folder / "landing") if files else None
-    spark = session()
+    spark = session(target)
     if landed is not None:
         register_raw(spark, landed)
-    options = ["--target", TARGET]
+    options = ["--target", target]
     if dbt_vars:
         options += ["--vars", json.dumps(dbt_vars)]
     placeholder = folder / "unused.duckdb"  # run_dbt names a DuckDB file; Spark ignores it
-    manifest = parse_project(options, placeholder, TARGET)
+    manifest = parse_project(options, placeholder, target)
     python = [node.name for node in python_models(manifest)]
     downstream = [f"{name}+" for name in python]
     # The unit tests of incremental runs (tag after_first_build) read the model's own
@@ -163,7 +174,7 @@ def build(
     results = run_dbt(
         ["build", *options, "--exclude", *downstream, incremental_tests],
         placeholder,
-        TARGET,
+        target,
         manifest,
     )
     from segments import spark_python  # imported late: pandas, scikit-learn
@@ -174,7 +185,7 @@ def build(
     rest = run_dbt(
         ["build", *options, "--select", *downstream, "--exclude", *python, incremental_tests],
         placeholder,
-        TARGET,
+        target,
         manifest,
     )
     for status, count in rest.items():

@@ -12,6 +12,7 @@ code a DuckDB build runs.
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 from typing import Any
@@ -61,16 +62,21 @@ def run_model(spark: Any, node: Any, manifest: Any, folder: Path) -> None:
         refs = {}
         for unique_id in node.depends_on.nodes:
             parent = manifest.nodes[unique_id]
-            relation = f"{parent.schema}.{parent.alias}"
-            refs[parent.name] = spark_to_duckdb(spark, relation, con, folder / "in")
+            table = f"{parent.schema}.{parent.alias}"
+            refs[parent.name] = spark_to_duckdb(spark, table, con, folder / "in")
         namespace: dict[str, Any] = {"__name__": f"dbt_model_{node.name}"}
         exec(compile(node.raw_code, node.original_file_path, "exec"), namespace)
         result = namespace["model"](_Dbt(node.config.to_dict(), refs), con)
         output = folder / "out.parquet"
         relation = result if isinstance(result, duckdb.DuckDBPyRelation) else con.from_df(result)
         relation.write_parquet(str(output))
+        # The model's functions refer to their module's namespace (a cycle): cleared, so
+        # the DuckDB objects are freed now, before dbt freezes what is alive.
+        namespace.clear()
+        del refs, result, relation
     finally:
         con.close()
+        gc.collect()
     spark.sql(f"create database if not exists {node.schema}")
     spark.read.parquet(output.as_uri()).write.mode("overwrite").format("parquet").saveAsTable(
         f"{node.schema}.{node.alias}"
