@@ -29,7 +29,7 @@ import duckdb
 import jinja2
 import yaml
 
-from segments import load, project, sql
+from segments import load, project, spark_python, sql
 from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError
 
@@ -177,8 +177,6 @@ def build(
         target,
         manifest,
     )
-    from segments import spark_python  # imported late: pandas, scikit-learn
-
     for node in python_models(manifest):
         spark_python.run_model(spark, node, manifest, folder / "python")
         print(f"python model {node.name}: written to {node.schema}.{node.alias}")
