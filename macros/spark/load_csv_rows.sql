@@ -2,8 +2,7 @@
     Seeds on Spark: dbt-spark binds a seed's values into its insert statement
     without escaping them in the session method, so a text with a quote
     (`Can't Lose Them`) breaks the statement. The values are written here as
-    escaped literals (backslash before a backslash or a quote, Spark's string
-    syntax), no bindings.
+    literals escaped by text_literal, no bindings.
 #}
 {% macro spark__load_csv_rows(model, agate_table) %}
     {%- set column_override = model['config'].get('column_types', {}) -%}
@@ -19,7 +18,7 @@
                 {%- if value is none -%}
                 cast(null as {{ type }})
                 {%- else -%}
-                cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ type }})
+                cast({{ customer_segments.text_literal(value) }} as {{ type }})
                 {%- endif -%}
                 {%- if not loop.last %}, {% endif -%}
                 {%- endfor -%}

@@ -39,7 +39,10 @@ RAW_DATABASE = "raw"
 
 
 def spark_dir() -> Path:
-    """The folder of the Spark tables and metastore (SEGMENTS_SPARK_DIR), made absolute."""
+    """The folder of the Spark tables and metastore (SEGMENTS_SPARK_DIR), made absolute.
+
+    The absolute path is put back into the environment, where profiles.yml reads it.
+    """
     configured = Path(os.environ.get(DIR_VARIABLE) or "spark-warehouse")
     path = configured if configured.is_absolute() else project.project_dir() / configured
     path = path.resolve()

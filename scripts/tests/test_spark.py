@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from segments import build, generate, load, project, spark, spark_python
+from segments.errors import SegmentsError
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: `make test-spark` runs this")
 
@@ -156,9 +157,9 @@ def test_a_bad_file_is_refused_before_spark_with_the_duckdb_message(tmp_path: Pa
     (raw_dir / "orders.csv").write_text("order_id,ordered_at\no1,2025-01-02\n")
     files = load.find_raw_files(raw_dir)
     # WHEN it is built on DuckDB and on Spark THEN both refuse it with the same message
-    with pytest.raises(Exception) as on_duckdb:
+    with pytest.raises(SegmentsError) as on_duckdb:
         build.build(tmp_path / "w.duckdb", "ci", files, project.column_mapping(), {})
-    with pytest.raises(Exception) as on_spark:
+    with pytest.raises(SegmentsError) as on_spark:
         spark.build(files, project.column_mapping(), {})
     assert "customer_id" in str(on_duckdb.value)
     assert str(on_spark.value) == str(on_duckdb.value)
