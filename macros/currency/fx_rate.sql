@@ -25,3 +25,19 @@
     and {{ on_date }} >= {{ fx_rates }}.valid_from
     and {{ on_date }} < {{ fx_rates }}.valid_to
 {%- endmacro %}
+
+{#
+    converted_money(amount, fx_rate): amount x rate, in the reporting
+    currency rounded to cents; null when its absolute value would exceed
+    var('max_order_amount'), the largest plausible order (the caller
+    quarantines the row). Checked in floating point first, so an absurd
+    value never reaches the decimal product, which could overflow.
+#}
+{% macro converted_money(amount, fx_rate) -%}
+    case
+        when
+            abs(cast({{ amount }} as {{ customer_segments.type_double() }}) * cast({{ fx_rate }} as {{ customer_segments.type_double() }}))
+            <= {{ var('max_order_amount') }}
+            then {{ customer_segments.to_money(amount ~ ' * ' ~ fx_rate) }}
+    end
+{%- endmacro %}

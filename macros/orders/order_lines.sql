@@ -11,6 +11,13 @@
     line_cost_reporting(items, products, fx_rate): quantity x unit cost
     (converted), or x the product's standard cost (already in the reporting
     currency) when the line has none.
+    line_problem(items, products, fx_rate, order_revenue): why a line of a
+    valid order is implausible, or null: out_of_range when its amount or
+    cost, converted, exceeds var('max_order_amount') (no order is worth
+    more); line_exceeds_order when its amount exceeds
+    var('max_line_to_order_ratio') times its order's revenue (orders with
+    revenue only: not cancelled, not free). Computed in floating point, so
+    an absurd line never reaches a decimal product.
 #}
 {% macro line_category(items, products) -%}
     coalesce({{ items }}.category, {{ products }}.category, 'uncategorised')
@@ -27,6 +34,25 @@
         union all
         select 'uncategorised' as category
     ) as listed_categories
+{%- endmacro %}
+
+{% macro line_problem(items, products, fx_rate, order_revenue) -%}
+    {%- set double = customer_segments.type_double() -%}
+    {%- set amount = 'cast(' ~ items ~ '.line_amount as ' ~ double ~ ') * cast(' ~ fx_rate ~ ' as ' ~ double ~ ')' -%}
+    {%- set cost -%}
+        cast({{ items }}.quantity as {{ double }}) * coalesce(
+            cast({{ items }}.unit_cost as {{ double }}) * cast({{ fx_rate }} as {{ double }}),
+            cast({{ products }}.unit_cost as {{ double }})
+        )
+    {%- endset -%}
+    case
+        when {{ amount }} > {{ var('max_order_amount') }} or {{ cost }} > {{ var('max_order_amount') }}
+            then 'out_of_range'
+        when
+            {{ order_revenue }} > 0
+            and {{ amount }} > {{ var('max_line_to_order_ratio') }} * cast({{ order_revenue }} as {{ double }})
+            then 'line_exceeds_order'
+    end
 {%- endmacro %}
 
 {% macro line_amount_reporting(items, fx_rate) -%}

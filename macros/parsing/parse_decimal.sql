@@ -4,7 +4,9 @@
     thousands separator in its standard places (`1,234.50`, `1,234`); any
     other comma (`12,50`, `1.234,50`: a decimal comma) makes the value
     unparseable, so the caller quarantines the row instead of storing an
-    amount 100 times too large or small. Anything else unparseable is null too.
+    amount 100 times too large or small. Anything else unparseable is null too
+    (`NaN`, `inf`, a number too large for decimal(18, scale)). The patterns
+    are value_patterns()'s, which the loader's file check uses too.
 
     Fast paths: a plain number (`12.50`, the usual case) is cast directly; the
     patterns above run only for the values that cast rejects. A value the cast
@@ -36,7 +38,8 @@
 {% macro duckdb__parse_decimal_text(column, scale) -%}
     {%- set text = customer_segments.clean_text(column) -%}
     {%- set fast = customer_segments.try_cast(text, "decimal(18, " ~ scale ~ ")") -%}
-    {%- set number_text = "regexp_replace(" ~ text ~ ", '[$€£¥\\s]', '', 'g')" -%}
+    {%- set patterns = customer_segments.value_patterns() -%}
+    {%- set number_text = "regexp_replace(" ~ text ~ ", '" ~ patterns.number_symbols ~ "', '', 'g')" -%}
     {#- A CASE, not coalesce(fast, slow): the optimiser hoists expressions a
         query repeats (number_text) out of coalesce and would run the patterns
         on every value; a CASE branch runs only where it is taken. #}
@@ -44,7 +47,7 @@
         when {{ fast }} is not null then {{ fast }}
         when
             not contains({{ number_text }}, ',')
-            or regexp_full_match({{ number_text }}, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
+            or regexp_full_match({{ number_text }}, '{{ patterns.grouped_number }}')
             then {{ customer_segments.try_cast(
                 "replace(" ~ number_text ~ ", ',', '')",
                 "decimal(18, " ~ scale ~ ")"
@@ -53,11 +56,14 @@
 {%- endmacro %}
 
 {% macro spark__parse_decimal(column, scale) -%}
-    {%- set number_text = "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '[$€£¥\\\\s]', '')" -%}
+    {%- set patterns = customer_segments.value_patterns() -%}
+    {#- Spark reads backslashes in a SQL string as escapes: doubled. -#}
+    {%- set symbols = patterns.number_symbols | replace('\\', '\\\\') -%}
+    {%- set number_text = "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '" ~ symbols ~ "', '')" -%}
     case
         when
             {{ number_text }} not like '%,%'
-            or {{ number_text }} rlike '^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$'
+            or {{ number_text }} rlike '^{{ patterns.grouped_number }}$'
             then try_cast(replace({{ number_text }}, ',', '') as decimal(18, {{ scale }}))
     end
 {%- endmacro %}

@@ -7,10 +7,14 @@
     raw table.
 #}
 {#- Tables whose base_ model also repairs rows (keeps them with a value nulled). -#}
-{%- set repaired_tables = ['customers', 'orders', 'products', 'leads'] -%}
+{%- set repaired_tables = ['customers', 'orders', 'products', 'leads', 'tickets'] -%}
 {%- set cross_table_checked = {
     'orders': 'int_orders_checked',
     'order_items': 'int_order_items_checked',
+    'invoices': 'int_invoices_checked',
+    'wallet_estimates': 'int_wallet_estimates_checked',
+    'tickets': 'int_tickets_checked',
+    'events': 'int_events_checked',
 } -%}
 
 with

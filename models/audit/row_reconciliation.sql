@@ -7,10 +7,16 @@
     independent paths. The tables come from raw_tables(), the raw contract.
 #}
 {#- Where each table's clean rows end up, when not in its stg_ model: the
-    orders and their lines in the valid orders (lines summed as line_count). -#}
+    orders and their lines in the valid orders (lines summed as line_count),
+    the rows of the other cross-checked tables in their int_<table>_checked. -#}
+{%- set passed = 'count(case when quarantine_reason is null then 1 end)' -%}
 {%- set clean_counts = {
     'orders': ('int_orders_valid', 'count(*)'),
     'order_items': ('int_orders_valid', 'coalesce(cast(sum(line_count) as ' ~ dbt.type_bigint() ~ '), 0)'),
+    'invoices': ('int_invoices_checked', passed),
+    'wallet_estimates': ('int_wallet_estimates_checked', passed),
+    'tickets': ('int_tickets_checked', passed),
+    'events': ('int_events_checked', passed),
 } -%}
 
 with

@@ -34,8 +34,8 @@ as_of as (
 
 events as (
 
-    select * from {{ ref('stg_web__events') }}
-    where customer_id is not null
+    select * from {{ ref('int_events_checked') }}
+    where quarantine_reason is null and customer_id is not null
 
 ),
 
@@ -54,7 +54,8 @@ order_items as (
 
 tickets as (
 
-    select * from {{ ref('stg_support__tickets') }}
+    select * from {{ ref('int_tickets_checked') }}
+    where quarantine_reason is null
 
 ),
 

@@ -19,7 +19,8 @@ activity as (
 
 wallet_estimates as (
 
-    select * from {{ ref('stg_crm__wallet_estimates') }}
+    select * from {{ ref('int_wallet_estimates_checked') }}
+    where quarantine_reason is null
 
 ),
 

@@ -8,8 +8,8 @@ with
 
 events as (
 
-    select * from {{ ref('stg_web__events') }}
-    where customer_id is not null
+    select * from {{ ref('int_events_checked') }}
+    where quarantine_reason is null and customer_id is not null
 
 ),
 

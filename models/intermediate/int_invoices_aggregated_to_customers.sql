@@ -1,19 +1,15 @@
 {#
     Payment behaviour of each customer with an invoice issued in the scoring
     window, as of each as-of date: a payment after the as-of date is not yet
-    made. Amounts in the reporting currency (rate of the issue date).
+    made. Amounts in the reporting currency (int_invoices_checked converts
+    them at the rate of the issue date).
 #}
 with
 
 invoices as (
 
-    select * from {{ ref('stg_billing__invoices') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('stg_finance__fx_rates') }}
+    select * from {{ ref('int_invoices_checked') }}
+    where quarantine_reason is null
 
 ),
 
@@ -31,15 +27,13 @@ invoices_in_window as (
     select
         invoices.customer_id,
         invoices.due_date,
-        invoices.amount * {{ fx_rate('invoices.currency_code', 'fx_rates') }} as amount_reporting,
+        invoices.amount_reporting,
         invoices.due_date <= as_of.as_of_date as is_due,
         case when invoices.paid_date <= as_of.as_of_date then invoices.paid_date end as paid_date,
         as_of.as_of_date
     from invoices
     inner join as_of
         on invoices.issued_date > as_of.window_start_date and invoices.issued_date <= as_of.as_of_date
-    left join fx_rates
-        on {{ fx_rate_valid_on('fx_rates', 'invoices.currency_code', 'invoices.issued_date') }}
 
 ),
 

@@ -1,7 +1,9 @@
 {#
     Every staged order line with its amounts in the reporting currency, at
     its order's rate; lines of an order that is not valid (not in
-    int_orders_valid) are `unknown_order`.
+    int_orders_valid) are `unknown_order`, implausible lines `out_of_range`
+    or `line_exceeds_order` (line_problem: the same rule keeps them out of
+    int_orders_valid's costs and line counts).
 
     A view: its readers (category breadth, the quarantine, the
     reconciliation) each need one pass over the lines, cheaper than storing
@@ -27,10 +29,19 @@ orders as (
 
     select
         order_id,
-        fx_rate
+        fx_rate,
+        gross_revenue
     from {{ ref('int_orders_valid') }}
 
 ),
+
+{#- Amounts of the plausible lines only: an absurd one could overflow. #}
+{%- set problem %}
+    case
+        when orders.order_id is null then 'unknown_order'
+        else {{ line_problem('order_items', 'products', 'orders.fx_rate', 'orders.gross_revenue') }}
+    end
+{%- endset %}
 
 rules_applied as (
 
@@ -40,9 +51,13 @@ rules_applied as (
         order_items.product_id,
         {{ line_category('order_items', 'products') }} as category,
         order_items.quantity,
-        {{ line_amount_reporting('order_items', 'orders.fx_rate') }} as line_amount_reporting,
-        {{ line_cost_reporting('order_items', 'products', 'orders.fx_rate') }} as line_cost_reporting,
-        case when orders.order_id is null then 'unknown_order' end as quarantine_reason,
+        case
+            when ({{ problem }}) is null then {{ line_amount_reporting('order_items', 'orders.fx_rate') }}
+        end as line_amount_reporting,
+        case
+            when ({{ problem }}) is null then {{ line_cost_reporting('order_items', 'products', 'orders.fx_rate') }}
+        end as line_cost_reporting,
+        {{ problem }} as quarantine_reason,
         order_items._source_row
     from order_items
     left join orders

@@ -4,8 +4,8 @@
     unknown_currency (no rate ever given for it), missing_fx_rate (no rate on
     the order date), test_account (placed by a quarantined test account),
     unknown_customer (not in the CRM; only checked when a CRM customer table
-    was provided), absurd_amount (above var('max_order_amount'), a refund's
-    amount too), unknown_refunded_order (a refund naming in refunds_order_id
+    was provided), absurd_amount (its amount, a refund's too, its returned
+    amount or shipping cost above var('max_order_amount')), unknown_refunded_order (a refund naming in refunds_order_id
     an order that is not among the customer's staged orders).
 
     A view: its two readers (int_orders_valid, which stores the valid orders,
@@ -98,21 +98,17 @@ rules_applied as (
 
     select
         orders_converted.*,
-        {{ to_money('orders_converted.gross_amount * orders_converted.fx_rate') }} as gross_amount_reporting,
-        {{ to_money('orders_converted.returned_amount * orders_converted.fx_rate') }} as returned_amount_reporting,
-        {{ to_money('orders_converted.shipping_cost * orders_converted.fx_rate') }} as shipping_cost_reporting,
+        {{ converted_money('orders_converted.gross_amount', 'orders_converted.fx_rate') }} as gross_amount_reporting,
+        {{ converted_money('orders_converted.returned_amount', 'orders_converted.fx_rate') }} as returned_amount_reporting,
+        {{ converted_money('orders_converted.shipping_cost', 'orders_converted.fx_rate') }} as shipping_cost_reporting,
         case
+            {{ currency_rules('orders_converted.fx_rate', 'orders_converted.currency_code', 'known_currencies') }}
+            {{ customer_rules('orders_converted.customer_id', 'customers', 'test_accounts', 'crm_size') }}
             when
-                orders_converted.fx_rate is null
-                and known_currencies.currency_code is null then 'unknown_currency'
-            when orders_converted.fx_rate is null then 'missing_fx_rate'
-            when test_accounts.customer_id is not null then 'test_account'
-            when
-                customers.customer_id is null
-                and crm_size.crm_customers > 0 then 'unknown_customer'
-            when
-                greatest(orders_converted.gross_amount, orders_converted.returned_amount)
-                * orders_converted.fx_rate > {{ var('max_order_amount') }} then 'absurd_amount'
+                {{ converted_money('orders_converted.gross_amount', 'orders_converted.fx_rate') }} is null
+                or {{ converted_money('orders_converted.returned_amount', 'orders_converted.fx_rate') }} is null
+                or {{ converted_money('orders_converted.shipping_cost', 'orders_converted.fx_rate') }} is null
+                then 'absurd_amount'
             when not refund_links.is_link_known then 'unknown_refunded_order'
         end as quarantine_reason
     from orders_converted

@@ -66,6 +66,10 @@ lines_converted as (
         on order_items.order_id = orders.order_id
     left join products
         on order_items.product_id = products.product_id
+    where {{ line_problem(
+        'order_items', 'products', 'orders.fx_rate',
+        'case when orders.is_cancelled then 0 else orders.gross_amount_reporting end'
+    ) }} is null
 
 ),
 

@@ -3,7 +3,8 @@ with
 
 tickets as (
 
-    select * from {{ ref('stg_support__tickets') }}
+    select * from {{ ref('int_tickets_checked') }}
+    where quarantine_reason is null
 
 ),
 

@@ -276,7 +276,8 @@ def build(
                     copy_held(held, warehouse, work_copy)
                 started = time.perf_counter()
                 loaded, manifest = load_while_parsing(
-                    work_copy, files, mapping, max_bad_share, landed, options, target, append
+                    work_copy, files, mapping, max_bad_share, landed, options, target, append,
+                    project.effective_vars(dbt_vars)["date_formats"],
                 )
                 for table in loaded:
                     print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
@@ -332,6 +333,7 @@ def load_while_parsing(
     options: list[str],
     target: str,
     append: bool = False,
+    date_formats: list[str] | None = None,
 ) -> tuple[list[load.LoadedTable], Any]:
     """Load the raw files into the work copy while dbt parses the project: (loaded, manifest).
 
@@ -354,7 +356,9 @@ def load_while_parsing(
     parsing.start()
     try:
         loaded = (
-            load.load_raw(work_copy, files, mapping, max_bad_share, landed, append) if files else []
+            load.load_raw(work_copy, files, mapping, max_bad_share, landed, append, date_formats)
+            if files
+            else []
         )
     except BaseException as error:
         if not (isinstance(error, KeyboardInterrupt) or interrupted_query(error)):

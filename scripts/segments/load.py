@@ -49,7 +49,7 @@ from pathlib import Path
 
 import duckdb
 
-from segments import landing, raw_layout, raw_schema, sql
+from segments import landing, project, raw_layout, raw_schema, sql
 from segments.errors import InputFileError
 from segments.landing import RAW_SCHEMA, Landing
 
@@ -73,27 +73,42 @@ LANDING_FORMAT = (
     "dictionary_size_limit 1"
 )
 
-# How the loader test-parses a typed column (the staging macros are the rule;
-# this is the coarse file-level check: is this column of this type at all).
-# `{col}` is the trimmed text. Numbers as parse_decimal reads them: symbols and
-# spaces dropped, a comma only as a thousands separator (`1,234.50`; `12,50` is
-# not a number). Plain values take the fast cast; only the rest the patterns.
-_NUMBER_TEXT = "regexp_replace({col}, '[$€£¥\\s]', '', 'g')"
+# How the loader test-parses a typed column: as staging reads it (the staging
+# macros are the rule; this is the file-level check: is this column of this
+# type at all). `{col}` is the trimmed text. A number as parse_decimal reads
+# it, through the same patterns (raw_schema's, which the macros read too):
+# plain values take the cast, the rest the symbols and thousands separators;
+# `NaN` and `inf` are no numbers. An integer as parse_integer reads it (`2.5`,
+# `1e3`, `0x10` are not). A timestamp as parse_timestamp reads it: ISO 8601,
+# then each of the `date_formats` var's formats; an infinite one is no date.
+COLUMN = "{col}"
+_NUMBER_TEXT = f"regexp_replace({COLUMN}, '{raw_schema.NUMBER_SYMBOLS_PATTERN}', '', 'g')"
 _DECIMAL_CHECK = (
-    f"coalesce(try_cast({{col}} as double), case when not contains({_NUMBER_TEXT}, ',') "
-    f"or regexp_full_match({_NUMBER_TEXT}, '[+-]?[0-9]{{{{1,3}}}}(,[0-9]{{{{3}}}})+([.][0-9]*)?') "
-    f"then try_cast(replace({_NUMBER_TEXT}, ',', '') as double) end)"
+    f"coalesce(try_cast({COLUMN} as decimal(18, 2)), case when not contains({_NUMBER_TEXT}, ',') "
+    f"or regexp_full_match({_NUMBER_TEXT}, '{raw_schema.GROUPED_NUMBER_PATTERN}') "
+    f"then try_cast(replace({_NUMBER_TEXT}, ',', '') as decimal(18, 2)) end)"
 )
-_DATE_CHECK = (
-    "coalesce(try_cast({col} as timestamptz), "
-    "try_strptime({col}, ['%Y/%m/%d', '%d.%m.%Y', '%Y%m%d']))"
+_INTEGER_CHECK = (
+    f"case when regexp_full_match({COLUMN}, '{raw_schema.INTEGER_PATTERN}') "
+    f"then try_cast(regexp_replace({COLUMN}, '[.]0*$', '') as bigint) end"
 )
-PARSE_CHECKS = {
-    raw_schema.DECIMAL: _DECIMAL_CHECK,
-    raw_schema.INTEGER: "try_cast({col} as bigint)",
-    raw_schema.TIMESTAMP: _DATE_CHECK,
-    raw_schema.DATE: _DATE_CHECK,
-}
+
+
+def parse_checks(date_formats: Iterable[str] | None = None) -> dict[str, str]:
+    """The reading of each typed column's text `{col}` (null: unparseable), as SQL;
+    `date_formats` default: the var of dbt_project.yml."""
+    if date_formats is None:
+        date_formats = project.project_vars()["date_formats"]
+    formats = ", ".join(sql.literal(date_format) for date_format in date_formats)
+    parsed = f"coalesce(try_cast({COLUMN} as timestamptz)"
+    parsed += f", try_strptime({COLUMN}, [{formats}]))" if formats else ")"
+    timestamp = f"case when isfinite({parsed}) then {parsed} end"
+    return {
+        raw_schema.DECIMAL: _DECIMAL_CHECK,
+        raw_schema.INTEGER: _INTEGER_CHECK,
+        raw_schema.TIMESTAMP: timestamp,
+        raw_schema.DATE: timestamp,
+    }
 
 
 @dataclass(frozen=True)
@@ -234,6 +249,7 @@ def _check_rows(
     resolved: dict[str, str],
     flag: str,
     max_bad_share: float,
+    checks: dict[str, str],
 ) -> tuple[int, int]:
     """Check a landed file in one pass; its rows and the rows `flag` marks.
 
@@ -259,8 +275,8 @@ def _check_rows(
     for column, raw_name in checked:
         text = f"nullif(trim(cast({sql.identifier(raw_name)} as varchar)), '')"
         bad = "false"
-        if column.type in PARSE_CHECKS:
-            bad = f"{text} is not null and {PARSE_CHECKS[column.type].format(col=text)} is null"
+        if column.type in checks:
+            bad = f"{text} is not null and {checks[column.type].replace(COLUMN, text)} is null"
         measures += [
             f"count({text})",
             f"min(file_row_number + 1) filter (where {text} is null)",
@@ -331,6 +347,7 @@ def load_table(
     landing: Landing,
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
     append: bool = False,
+    checks: dict[str, str] | None = None,
 ) -> LoadedTable:
     """Convert the file into the landing folder and point the view raw.<table> at it.
 
@@ -379,7 +396,8 @@ def load_table(
     flag = "false"
     if needs_flag:
         flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
-    rows, flagged = _check_rows(con, landed, table, path, resolved, flag, max_bad_share)
+    checks = checks or parse_checks()
+    rows, flagged = _check_rows(con, landed, table, path, resolved, flag, max_bad_share, checks)
     loaded_before, offset = _loaded_before(con, table.name) if append else (None, 0)
     rows_sql = (
         f"select * exclude (file_row_number), file_row_number + {offset + 1} as _source_row, "
@@ -473,6 +491,7 @@ def load_raw(
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE,
     landed: Landing | None = None,
     append: bool = False,
+    date_formats: Iterable[str] | None = None,
 ) -> list[LoadedTable]:
     """Land `files` and point the raw views of `database` at them.
 
@@ -482,6 +501,7 @@ def load_raw(
     views read, and the other tables stay as they are.
     """
     landed = landed or landing.new_version(landing.folder_for(database))
+    checks = parse_checks(date_formats)
     con = duckdb.connect(str(database))
     try:
         con.execute(f"create schema if not exists {RAW_SCHEMA}")
@@ -498,6 +518,7 @@ def load_raw(
                 landed,
                 max_bad_share,
                 append,
+                checks,
             )
             for name, path in sorted(files.items())
         ]

@@ -50,6 +50,11 @@ def project_vars() -> dict[str, Any]:
     return dict(config.get("vars", {}).get(config["name"], {}))
 
 
+def effective_vars(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The vars a run sees: dbt_project.yml's, with `overrides` (`--vars`) on top."""
+    return project_vars() | (overrides or {})
+
+
 def column_mapping(mapping_file: Path | None = None) -> dict[str, dict[str, str]]:
     """Raw column names per table: var `raw_columns`, overridden by a mapping file.
 

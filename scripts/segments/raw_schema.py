@@ -26,6 +26,17 @@ DECIMAL = "decimal"
 DATE = "date"
 TIMESTAMP = "timestamp"
 BOOLEAN = "boolean"
+NUMBER_TYPES = (INTEGER, DECIMAL)
+
+# What a parseable number looks like, for the loader's file check and the
+# staging macros alike (`value_patterns()`, generated into the raw registry):
+# the symbols and spaces dropped from a number first, a number written with
+# thousands separators (a comma in any other place is a decimal comma: not a
+# number), and an integer: digits and a sign, with at most a `.0` (as pandas
+# writes a whole-number float). `2.5`, `1e3`, `0x10` are not integers.
+NUMBER_SYMBOLS_PATTERN = "[$€£¥\\s]"
+GROUPED_NUMBER_PATTERN = "[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?"
+INTEGER_PATTERN = "[+-]?[0-9]+([.]0*)?"
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,8 @@ class Column:
     description: str
     required: bool = False
     pii: bool = False
+    # Digits after the point of a decimal column, as staging stores it.
+    scale: int = 2
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,7 @@ class Table:
         raise KeyError(f"{self.name} has no column {name!r}")
 
 
-def _c(name: str, type_: str, description: str, **kwargs: bool) -> Column:
+def _c(name: str, type_: str, description: str, **kwargs: bool | int) -> Column:
     return Column(name, type_, description, **kwargs)
 
 
@@ -222,7 +235,7 @@ TABLES: tuple[Table, ...] = (
             _c("invoice_id", TEXT, "Invoice key.", required=True),
             _c("customer_id", TEXT, "Billed customer.", required=True),
             _c("order_id", TEXT, "Order invoiced."),
-            _c("issued_date", DATE, "Issue date."),
+            _c("issued_date", DATE, "Issue date (dates the invoice and its FX rate).", required=True),
             _c("due_date", DATE, "Payment due date.", required=True),
             _c("paid_date", DATE, "Payment date; blank while unpaid."),
             _c("amount", DECIMAL, "Invoice amount in `currency`.", required=True),
@@ -253,7 +266,13 @@ TABLES: tuple[Table, ...] = (
         (
             _c("currency", TEXT, "ISO 4217 code.", required=True),
             _c("rate_date", DATE, "Date the rate applies from.", required=True),
-            _c("rate_to_reporting", DECIMAL, "Reporting-currency units per unit.", required=True),
+            _c(
+                "rate_to_reporting",
+                DECIMAL,
+                "Reporting-currency units per unit.",
+                required=True,
+                scale=8,
+            ),
         ),
         loaded_at="rate_date",
     ),
@@ -340,12 +359,19 @@ def dbt_registry() -> str:
     def names(values: tuple[str, ...] | list[str]) -> str:
         return "[" + ", ".join(f"'{value}'" for value in values) + "]"
 
+    def numbers(tbl: Table) -> str:
+        return ", ".join(
+            f"'{c.name}': {{'type': '{c.type}', 'scale': {c.scale if c.type == DECIMAL else 0}}}"
+            for c in tbl.columns
+            if c.type in NUMBER_TYPES
+        )
+
     lines = [
         "{#",
         "    Generated from scripts/segments/raw_schema.py by `python -m segments.raw_schema`;",
         "    edit the contract there. Per raw table: its dbt source, key, columns in",
-        "    order, the columns a file must have, and the PII columns (hashed in the",
-        "    quarantine's raw values).",
+        "    order, the columns a file must have, the PII columns (hashed in the",
+        "    quarantine's raw values) and the number columns (type and scale).",
         "#}",
         "{% macro raw_tables() -%}",
         "    {{ return({",
@@ -358,10 +384,30 @@ def dbt_registry() -> str:
             f"            'columns': {names(tbl.column_names)},",
             f"            'required': {names(tbl.required_columns)},",
             f"            'pii': {names([c.name for c in tbl.columns if c.pii])},",
+            f"            'numbers': {{{numbers(tbl)}}},",
             "        },",
         ]
     lines += ["    }) }}", "{%- endmacro %}", ""]
+    lines += [
+        "{#",
+        "    What a parseable number looks like (see raw_schema.py): the loader's file",
+        "    check reads the same patterns.",
+        "#}",
+        "{% macro value_patterns() -%}",
+        "    {{ return({",
+        f"        'number_symbols': {jinja_text(NUMBER_SYMBOLS_PATTERN)},",
+        f"        'grouped_number': {jinja_text(GROUPED_NUMBER_PATTERN)},",
+        f"        'integer': {jinja_text(INTEGER_PATTERN)},",
+        "    }) }}",
+        "{%- endmacro %}",
+        "",
+    ]
     return "\n".join(lines)
+
+
+def jinja_text(value: str) -> str:
+    """A Jinja string literal of `value` (backslashes and quotes escaped)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def dbt_sources_path(source: str) -> str:

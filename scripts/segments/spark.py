@@ -98,12 +98,13 @@ def land_raw(
     mapping: dict[str, dict[str, str]],
     max_bad_share: float,
     folder: Path,
+    date_formats: list[str] | None = None,
 ) -> dict[str, Path]:
     """Check and land `files` with the DuckDB loader: a Parquet folder per raw table."""
     scratch = folder / "landing.duckdb"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    loaded = load.load_raw(scratch, files, mapping, max_bad_share)
+    loaded = load.load_raw(scratch, files, mapping, max_bad_share, date_formats=date_formats)
     for table in loaded:
         print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
     tables: dict[str, Path] = {}
@@ -160,7 +161,10 @@ def build(
     """Load `files` (if any) into Spark and build every model and test there."""
     folder = spark_dir()
     # The files are checked before Spark starts: a refused file costs no JVM.
-    landed = land_raw(files, mapping, max_bad_share, folder / "landing") if files else None
+    date_formats = project.effective_vars(dbt_vars)["date_formats"]
+    landed = (
+        land_raw(files, mapping, max_bad_share, folder / "landing", date_formats) if files else None
+    )
     spark = session(target)
     if landed is not None:
         register_raw(spark, landed)

@@ -18,7 +18,8 @@ renamed as (
         paid_date,
         amount,
         currency_code,
-        paid_date is not null as is_paid
+        paid_date is not null as is_paid,
+        _source_row
     from invoices
 
 )

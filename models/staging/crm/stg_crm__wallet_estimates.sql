@@ -13,7 +13,8 @@ renamed as (
         customer_id,
         estimated_annual_spend,
         currency_code,
-        estimated_date
+        estimated_date,
+        _source_row
     from wallet_estimates
 
 )

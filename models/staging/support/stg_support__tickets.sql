@@ -16,7 +16,8 @@ renamed as (
         closed_at,
         ticket_category,
         ticket_category = 'complaint' as is_complaint,
-        satisfaction_score
+        satisfaction_score,
+        _source_row
     from tickets
 
 )

@@ -18,7 +18,8 @@ renamed as (
         cast(occurred_at as date) as occurred_date,
         case when device in ('ios', 'android', 'web') then device else 'other' end as device,
         country_code,
-        city
+        city,
+        _source_row
     from events
 
 )

@@ -13,11 +13,11 @@ typed as (
         {{ clean_text('invoice_id') }} as invoice_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('order_id') }} as order_id,
-        {{ parse_date('issued_date') }} as issued_date,
+        {{ parse_date('issued_date', earliest=none) }} as issued_date,
         {{ parse_date('due_date', earliest=none) }} as due_date,
         {{ parse_date('paid_date', earliest=none) }} as paid_date,
         {{ clean_text('paid_date') }} as paid_date_text,
-        {{ parse_decimal('amount') }} as amount,
+        {{ typed_number('invoices', 'amount') }},
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         _source_row,
         _has_invalid_encoding
@@ -32,12 +32,14 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when invoice_id is null or customer_id is null then 'missing_key'
-            when due_date is null then 'invalid_timestamp'
+            when issued_date is null or due_date is null then 'invalid_timestamp'
             when paid_date is null and paid_date_text is not null then 'invalid_timestamp'
             when
-                {{ is_before_earliest_date('due_date') }}
+                {{ is_before_earliest_date('issued_date') }}
+                or {{ is_before_earliest_date('due_date') }}
                 or {{ is_before_earliest_date('paid_date') }}
                 then 'date_before_earliest'
+            when is_amount_out_of_range then 'out_of_range'
             when amount is null then 'invalid_number'
             when amount < 0 then 'non_positive_amount'
         end as quarantine_reason

@@ -33,14 +33,14 @@ typed as (
         lower({{ clean_text('source.customer_type') }}) as customer_type,
         {{ parse_date('source.birth_date', earliest=var('earliest_birth_date')) }} as birth_date,
         lower({{ clean_text('source.gender') }}) as gender,
-        {{ parse_decimal('source.annual_income') }} as annual_income,
+        {{ typed_number('customers', 'annual_income', 'source.annual_income') }},
         {{ clean_text('source.annual_income') }} is not null as has_annual_income,
         lower({{ clean_text('source.education') }}) as education,
         lower({{ clean_text('source.occupation') }}) as occupation,
         lower({{ clean_text('source.industry') }}) as industry,
         {{ clean_text('source.business_type') }} as business_type_text,
         business_types.business_type,
-        {{ parse_integer('source.company_size') }} as company_size,
+        {{ typed_number('customers', 'company_size', 'source.company_size') }},
         {{ clean_text('source.company_size') }} is not null as has_company_size,
         {{ clean_text('source.country') }} as country_text,
         country_aliases.country_code,
@@ -82,6 +82,7 @@ rules_applied as {{ materialized_cte() }} (
             when email is not null and not {{ is_valid_email('email') }} then 'invalid_email'
             when country_text is not null and country_code is null then 'unknown_country'
             when business_type_text is not null and business_type is null then 'unknown_business_type'
+            when is_annual_income_out_of_range or is_company_size_out_of_range then 'out_of_range'
             when
                 {{ is_unusable_number('has_annual_income', 'annual_income') }}
                 or {{ is_unusable_number('has_company_size', 'company_size') }}
@@ -107,12 +108,12 @@ final as (
         rules_applied.customer_type,
         rules_applied.birth_date,
         rules_applied.gender,
-        case when rules_applied.annual_income >= 0 then rules_applied.annual_income end as annual_income,
+        {{ usable_number('rules_applied', 'annual_income') }} as annual_income,
         rules_applied.education,
         rules_applied.occupation,
         rules_applied.industry,
         rules_applied.business_type,
-        case when rules_applied.company_size >= 0 then rules_applied.company_size end as company_size,
+        {{ usable_number('rules_applied', 'company_size') }} as company_size,
         rules_applied.country_code,
         rules_applied.city,
         rules_applied.signup_at,

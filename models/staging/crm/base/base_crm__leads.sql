@@ -21,17 +21,17 @@ typed as (
         {{ clean_text('source.company_name') }} as company_name,
         country_aliases.country_code,
         lower({{ clean_text('source.industry') }}) as industry,
-        {{ parse_integer('source.company_size') }} as company_size,
+        {{ typed_number('leads', 'company_size', 'source.company_size') }},
         {{ clean_text('source.company_size') }} is not null as has_company_size,
-        {{ parse_decimal('source.annual_revenue') }} as annual_revenue,
+        {{ typed_number('leads', 'annual_revenue', 'source.annual_revenue') }},
         {{ clean_text('source.annual_revenue') }} is not null as has_annual_revenue,
         lower({{ clean_text('source.lead_source') }}) as lead_source,
         coalesce(lower({{ clean_text('source.stage') }}), 'new') as lead_stage,
         {{ parse_timestamp('source.created_at') }} as created_at,
         {{ parse_timestamp('source.last_activity_at') }} as last_activity_at,
-        {{ parse_integer('source.email_opens') }} as email_opens,
+        {{ typed_number('leads', 'email_opens', 'source.email_opens') }},
         {{ clean_text('source.email_opens') }} is not null as has_email_opens,
-        {{ parse_integer('source.site_visits') }} as site_visits,
+        {{ typed_number('leads', 'site_visits', 'source.site_visits') }},
         {{ clean_text('source.site_visits') }} is not null as has_site_visits,
         coalesce({{ parse_boolean('source.demo_requested') }}, false) as has_requested_demo,
         coalesce({{ parse_boolean('source.budget_confirmed') }}, false) as has_confirmed_budget,
@@ -57,6 +57,10 @@ rules_applied as {{ materialized_cte() }} (
         end as quarantine_reason,
         case
             when
+                is_company_size_out_of_range or is_annual_revenue_out_of_range
+                or is_email_opens_out_of_range or is_site_visits_out_of_range
+                then 'out_of_range'
+            when
                 {{ is_unusable_number('has_company_size', 'company_size') }}
                 or {{ is_unusable_number('has_annual_revenue', 'annual_revenue') }}
                 or {{ is_unusable_number('has_email_opens', 'email_opens') }}
@@ -81,14 +85,14 @@ final as (
         rules_applied.company_name,
         rules_applied.country_code,
         rules_applied.industry,
-        case when rules_applied.company_size >= 0 then rules_applied.company_size end as company_size,
-        case when rules_applied.annual_revenue >= 0 then rules_applied.annual_revenue end as annual_revenue,
+        {{ usable_number('rules_applied', 'company_size') }} as company_size,
+        {{ usable_number('rules_applied', 'annual_revenue') }} as annual_revenue,
         rules_applied.lead_source,
         rules_applied.lead_stage,
         rules_applied.created_at,
         rules_applied.last_activity_at,
-        case when rules_applied.email_opens >= 0 then rules_applied.email_opens else 0 end as email_opens,
-        case when rules_applied.site_visits >= 0 then rules_applied.site_visits else 0 end as site_visits,
+        {{ usable_number('rules_applied', 'email_opens', otherwise='0') }} as email_opens,
+        {{ usable_number('rules_applied', 'site_visits', otherwise='0') }} as site_visits,
         rules_applied.has_requested_demo,
         rules_applied.has_confirmed_budget,
         rules_applied.converted_customer_id,

@@ -12,7 +12,7 @@ typed as (
     select
         {{ clean_text('rep_id') }} as rep_id,
         {{ clean_text('region') }} as region,
-        {{ parse_integer('capacity_accounts') }} as capacity_accounts,
+        {{ typed_number('sales_reps', 'capacity_accounts') }},
         coalesce({{ parse_boolean('is_active') }}, true) as is_active,
         _source_row,
         _has_invalid_encoding
@@ -27,6 +27,7 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when rep_id is null then 'missing_key'
+            when is_capacity_accounts_out_of_range then 'out_of_range'
             when capacity_accounts is null then 'invalid_number'
             when capacity_accounts <= 0 then 'non_positive_amount'
         end as quarantine_reason

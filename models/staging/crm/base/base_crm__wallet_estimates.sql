@@ -11,7 +11,7 @@ typed as (
 
     select
         {{ clean_text('customer_id') }} as customer_id,
-        {{ parse_decimal('estimated_annual_spend') }} as estimated_annual_spend,
+        {{ typed_number('wallet_estimates', 'estimated_annual_spend') }},
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
         {{ parse_date('estimated_at') }} as estimated_date,
         _source_row,
@@ -27,6 +27,7 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when customer_id is null then 'missing_key'
+            when is_estimated_annual_spend_out_of_range then 'out_of_range'
             when estimated_annual_spend is null then 'invalid_number'
             when estimated_annual_spend < 0 then 'non_positive_amount'
         end as quarantine_reason

@@ -12,7 +12,7 @@ typed as (
     select
         upper({{ clean_text('currency') }}) as currency_code,
         {{ parse_date('rate_date', earliest=none) }} as rate_date,
-        {{ parse_decimal('rate_to_reporting', scale=8) }} as rate_to_reporting,
+        {{ typed_number('fx_rates', 'rate_to_reporting') }},
         _source_row,
         _has_invalid_encoding
     from source
@@ -28,6 +28,7 @@ rules_applied as {{ materialized_cte() }} (
             when currency_code is null then 'missing_key'
             when rate_date is null then 'invalid_timestamp'
             when {{ is_before_earliest_date('rate_date') }} then 'date_before_earliest'
+            when is_rate_to_reporting_out_of_range then 'out_of_range'
             when rate_to_reporting is null then 'invalid_number'
             when rate_to_reporting <= 0 then 'non_positive_amount'
         end as quarantine_reason

@@ -25,12 +25,12 @@ typed as (
 
     select
         {{ clean_text('order_id') }} as order_id,
-        {{ parse_integer('line_number') }} as line_number,
+        {{ typed_number('order_items', 'line_number') }},
         {{ clean_text('product_id') }} as product_id,
         lower({{ clean_text('category') }}) as category,
-        {{ parse_integer('quantity') }} as quantity,
-        {{ parse_decimal('unit_price') }} as unit_price,
-        {{ parse_decimal('unit_cost') }} as unit_cost,
+        {{ typed_number('order_items', 'quantity') }},
+        {{ typed_number('order_items', 'unit_price') }},
+        {{ typed_number('order_items', 'unit_cost') }},
         {{ clean_text('unit_cost') }} as unit_cost_text,
         _source_row,
         _has_invalid_encoding
@@ -44,6 +44,10 @@ rules_applied as {{ materialized_cte() }} (
         *,
         case
             when _has_invalid_encoding then 'invalid_encoding'
+            when
+                is_line_number_out_of_range or is_quantity_out_of_range
+                or is_unit_price_out_of_range or is_unit_cost_out_of_range
+                then 'out_of_range'
             when order_id is null or line_number is null or product_id is null then 'missing_key'
             when quantity is null or unit_price is null then 'invalid_number'
             when unit_cost is null and unit_cost_text is not null then 'invalid_number'

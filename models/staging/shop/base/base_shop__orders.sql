@@ -31,11 +31,11 @@ typed as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ parse_timestamp('ordered_at', earliest=none) }} as ordered_at,
-        {{ parse_decimal('amount') }} as amount,
+        {{ typed_number('orders', 'amount') }},
         {{ order_status('status') }} as order_status,
         coalesce(upper({{ clean_text('currency') }}), '{{ var("reporting_currency") }}') as currency_code,
-        {{ parse_decimal('returned_amount') }} as returned_amount,
-        {{ parse_decimal('shipping_cost') }} as shipping_cost,
+        {{ typed_number('orders', 'returned_amount') }},
+        {{ typed_number('orders', 'shipping_cost') }},
         {{ clean_text('shipping_cost') }} is not null as has_shipping_cost,
         lower({{ clean_text('channel') }}) as order_channel,
         {{ clean_text('refunds_order_id') }} as refunds_order_id,
@@ -55,6 +55,7 @@ rules_applied as {{ materialized_cte() }} (
             when order_id is null or customer_id is null then 'missing_key'
             when ordered_at is null then 'invalid_timestamp'
             when {{ is_before_earliest_date('ordered_at') }} then 'date_before_earliest'
+            when is_amount_out_of_range or is_returned_amount_out_of_range then 'out_of_range'
             when amount is null then 'invalid_number'
             when returned_amount is null and returned_amount_text is not null then 'invalid_number'
             when ordered_at > {{ future_date_cutoff() }} then 'future_date'
@@ -72,6 +73,7 @@ rules_applied as {{ materialized_cte() }} (
             when returned_amount < 0 or returned_amount > amount then 'invalid_returned_amount'
         end as quarantine_reason,
         case
+            when is_shipping_cost_out_of_range then 'out_of_range'
             when {{ is_unusable_number('has_shipping_cost', 'shipping_cost') }} then 'invalid_optional_number'
         end as repair_reason
     from typed
@@ -94,7 +96,7 @@ final as (
         rules_applied.order_status,
         rules_applied.currency_code,
         rules_applied.returned_amount,
-        case when rules_applied.shipping_cost >= 0 then rules_applied.shipping_cost end as shipping_cost,
+        {{ usable_number('rules_applied', 'shipping_cost') }} as shipping_cost,
         rules_applied.order_channel,
         rules_applied.refunds_order_id,
         rules_applied._source_row,

@@ -13,9 +13,9 @@ typed as (
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('product_name') }} as product_name,
         lower({{ clean_text('category') }}) as category,
-        {{ parse_decimal('list_price') }} as list_price,
+        {{ typed_number('products', 'list_price') }},
         {{ clean_text('list_price') }} is not null as has_list_price,
-        {{ parse_decimal('unit_cost') }} as unit_cost,
+        {{ typed_number('products', 'unit_cost') }},
         {{ clean_text('unit_cost') }} is not null as has_unit_cost,
         _source_row,
         _has_invalid_encoding
@@ -33,6 +33,7 @@ rules_applied as {{ materialized_cte() }} (
             when list_price < 0 or unit_cost < 0 then 'negative_price'
         end as quarantine_reason,
         case
+            when is_list_price_out_of_range or is_unit_cost_out_of_range then 'out_of_range'
             when
                 {{ is_unusable_number('has_list_price', 'list_price') }}
                 or {{ is_unusable_number('has_unit_cost', 'unit_cost') }}
@@ -54,8 +55,8 @@ final as (
         rules_applied.product_id,
         rules_applied.product_name,
         rules_applied.category,
-        rules_applied.list_price,
-        rules_applied.unit_cost,
+        {{ usable_number('rules_applied', 'list_price') }} as list_price,
+        {{ usable_number('rules_applied', 'unit_cost') }} as unit_cost,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
         rules_applied.repair_reason,

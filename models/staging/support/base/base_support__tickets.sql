@@ -16,7 +16,8 @@ typed as (
         {{ parse_timestamp('closed_at', earliest=none) }} as closed_at,
         {{ clean_text('closed_at') }} as closed_at_text,
         coalesce(lower({{ clean_text('category') }}), 'other') as ticket_category,
-        {{ parse_integer('satisfaction_score') }} as satisfaction_score,
+        {{ typed_number('tickets', 'satisfaction_score') }},
+        {{ clean_text('satisfaction_score') }} is not null as has_satisfaction_score,
         _source_row,
         _has_invalid_encoding
     from source
@@ -36,8 +37,11 @@ rules_applied as {{ materialized_cte() }} (
                 {{ is_before_earliest_date('opened_at') }}
                 or {{ is_before_earliest_date('closed_at') }}
                 then 'date_before_earliest'
-            when satisfaction_score not between 1 and 5 then 'out_of_range'
-        end as quarantine_reason
+            when is_satisfaction_score_out_of_range or satisfaction_score < 1 then 'out_of_range'
+        end as quarantine_reason,
+        case
+            when {{ is_unusable_number('has_satisfaction_score', 'satisfaction_score') }} then 'invalid_optional_number'
+        end as repair_reason
     from typed
 
 ),
@@ -59,6 +63,7 @@ final as (
         rules_applied.satisfaction_score,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
+        rules_applied.repair_reason,
         {{ duplicate_rank('rules_applied', 'duplicates_ranked') }} as duplicate_rank
     from rules_applied
     left join duplicates_ranked
