@@ -98,6 +98,9 @@ orders_aggregated_to_customers as (
     inner join as_of
         on orders.as_of_date = as_of.as_of_date
     group by orders.customer_id, orders.as_of_date
+    {#- A customer with refunds only (the purchases they pay back predate
+        the data) is no buyer: in no scheme. #}
+    having count(case when orders.is_purchase then 1 end) > 0
 
 ),
 

@@ -13,10 +13,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from segments import project
 from segments.errors import SegmentsError
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# How many of a failing test's rows the error message shows.
+FAILING_ROWS_SHOWN = 3
 
 
 @contextmanager
@@ -165,11 +169,34 @@ def run_dbt(
             detail = message[0] if message else ""
             if status == "error" and len(message) > 1:  # the database's error, e.g. a full disk
                 detail += f": {message[-1]}"
+            if status == "fail":
+                detail += failing_rows(database, node_result.node)
             failures.append(f"{node_result.node.name}: {status} - {detail}")
     if not result.success or failures:
         listed = "\n  ".join(failures[:20]) or "see the dbt log above"
         raise SegmentsError(f"dbt {args[0]} failed; nothing was changed.\n  {listed}")
     return dict(statuses)
+
+
+def failing_rows(database: Path, node: Any) -> str:
+    """The first rows a failing test returned, as `; e.g. key=..., problem=...` ('' if none).
+
+    A test's query returns its offending rows (tier_coverage: each key and what
+    is wrong with it); dbt reports only their count, so they are read again
+    here, from the DuckDB file the build wrote.
+    """
+    code = getattr(node, "compiled_code", None)
+    if not code or not database.is_file():
+        return ""
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            cursor = con.execute(f"select * from ({code}) as failing limit {FAILING_ROWS_SHOWN}")
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+    except duckdb.Error:  # not a DuckDB file (Spark), or a query only dbt can run
+        return ""
+    shown = "; ".join(", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True)) for row in rows)
+    return f"; e.g. {shown}" if shown else ""
 
 
 def source_freshness(

@@ -1,10 +1,13 @@
 """The data-quality summary a build prints: per raw table, rows loaded, clean,
-quarantined (by top reasons), and a loud warning when a table lost more than a
-share of its rows (`--strict` makes that a failure before the warehouse is
-replaced).
+quarantined (by top reasons), merged as duplicates, and a loud warning when a
+table lost more than a share of its rows (`--strict` makes that a failure
+before the warehouse is replaced).
 
-A mass quarantine is a wrong input far more often than dirty data: orders in
-EUR without an `fx_rates` file lose 69% of their rows as `unknown_currency`.
+A mass loss is a wrong input far more often than dirty data: orders in EUR
+without an `fx_rates` file lose 69% of their rows as `unknown_currency`; a
+file whose rows mostly repeat another row's key (an export appended to
+itself, a join that fanned out) keeps one row per key. Rows merged as
+duplicates are lost to the marts as surely as quarantined ones, so both count.
 The build must say so, not exit 0 with no word.
 """
 
@@ -43,6 +46,22 @@ class TableQuality:
     def rejected_share(self) -> float:
         return self.rejected_rows / self.raw_rows if self.raw_rows else 0.0
 
+    @property
+    def lost_share(self) -> float:
+        """The share of the raw rows that reached no mart: rejected or merged as duplicates."""
+        lost = self.rejected_rows + self.duplicate_rows
+        return lost / self.raw_rows if self.raw_rows else 0.0
+
+    def loss(self) -> str:
+        """`lost 98% of its rows (15,778 merged as duplicates)`, naming what lost them."""
+        causes = []
+        if self.rejected_rows:
+            mostly = f", mostly {self.top_reasons[0][0]}" if self.top_reasons else ""
+            causes.append(f"{self.rejected_rows:,} quarantined{mostly}")
+        if self.duplicate_rows:
+            causes.append(f"{self.duplicate_rows:,} merged as duplicates")
+        return f"{self.source_table} lost {self.lost_share:.0%} of its rows ({'; '.join(causes)})"
+
     def line(self) -> str:
         reasons = ", ".join(f"{reason} {count:,}" for reason, count in self.top_reasons)
         quarantined = f"{self.rejected_rows:,} quarantined ({self.rejected_share:.1%})"
@@ -80,20 +99,16 @@ def summarise(database: Path) -> list[TableQuality]:
 
 
 def over_share(tables: list[TableQuality], max_share: float) -> list[TableQuality]:
-    """The tables that lost more than `max_share` of their rows to the quarantine."""
-    return [table for table in tables if table.rejected_share > max_share]
+    """The tables that lost more than `max_share` of their rows (quarantined or merged)."""
+    return [table for table in tables if table.lost_share > max_share]
 
 
 def warning(losers: list[TableQuality], max_share: float) -> str:
-    names = "; ".join(
-        f"{table.source_table} lost {table.rejected_share:.0%} of its rows"
-        + (f" (mostly {table.top_reasons[0][0]})" if table.top_reasons else "")
-        for table in losers
-    )
+    names = "; ".join(table.loss() for table in losers)
     return (
-        f"{names}: more than {max_share:.0%} quarantined (--max-quarantine-share). A wrong "
-        "file, mapping or missing table (fx_rates, customers) is more likely than dirty data; "
-        "see audit.quarantined_rows."
+        f"{names}: more than {max_share:.0%} of a table lost (--max-quarantine-share). A wrong "
+        "file, mapping or missing table (fx_rates, customers), or a file appended to itself, "
+        "is more likely than dirty data; see audit.quarantined_rows and audit.row_reconciliation."
     )
 
 

@@ -95,14 +95,14 @@ def test_a_mass_quarantine_warns_after_the_build_and_strict_refuses_it(
     # WHEN built with --strict THEN it fails with exit code 5 and changes nothing
     assert build(raw_dir, "--strict") == 5
     err = capsys.readouterr().err
-    assert "shop.orders lost 67% of its rows (mostly unknown_currency)" in err, err
+    assert "shop.orders lost 67% of its rows (2 quarantined, mostly unknown_currency)" in err, err
     assert "Nothing was changed (--strict)" in err
     assert file_sha256(warehouse) == before
     # WHEN built without --strict THEN it succeeds, with the summary and a loud warning
     assert build(raw_dir) == 0
     out = capsys.readouterr().out
     assert "shop.orders" in out and "3 loaded" in out and "1 clean 2 quarantined (66.7%)" in out
-    assert "WARNING: shop.orders lost 67% of its rows (mostly unknown_currency)" in out
+    assert "WARNING: shop.orders lost 67% of its rows (2 quarantined, mostly unknown_currency)" in out
     assert content_digest(warehouse) != digest
     TALLY.settings_refused += 1
 

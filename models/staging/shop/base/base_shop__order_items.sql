@@ -26,6 +26,7 @@ typed as (
     select
         {{ clean_text('order_id') }} as order_id,
         {{ typed_number('order_items', 'line_number') }},
+        {{ clean_text('line_number') }} is not null as has_line_number,
         {{ clean_text('product_id') }} as product_id,
         lower({{ clean_text('category') }}) as category,
         {{ typed_number('order_items', 'quantity') }},
@@ -48,6 +49,7 @@ rules_applied as {{ materialized_cte() }} (
                 is_line_number_out_of_range or is_quantity_out_of_range
                 or is_unit_price_out_of_range or is_unit_cost_out_of_range
                 then 'out_of_range'
+            when line_number is null and has_line_number then 'invalid_number'
             when order_id is null or line_number is null or product_id is null then 'missing_key'
             when quantity is null or unit_price is null then 'invalid_number'
             when unit_cost is null and unit_cost_text is not null then 'invalid_number'
