@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from segments import options, project
+from segments import options, project, seed_checks, settings
 from segments.build import parse_vars, positive_int, storage_explained, warehouse_lock
 from segments.dbt import run_dbt
 from segments.errors import SegmentsError
@@ -98,6 +98,8 @@ def backfill(
     """Compute the periods of `starts` not yet in the history; the periods computed."""
     if not warehouse.exists():
         raise SegmentsError(f"no warehouse at {warehouse}; run `segments build` first")
+    dbt_vars = settings.check_vars(dbt_vars | {"history_period": period})
+    seed_checks.check_seeds()
     with storage_explained(warehouse), warehouse_lock(warehouse):
         done = periods_in_history(warehouse)
         todo = [start for start in starts if redo or start not in done]

@@ -39,7 +39,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from segments import landing, load, options, project, quality, spark
+from segments import landing, load, options, project, quality, seed_checks, settings, spark
 from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
@@ -186,12 +186,23 @@ def positive_int(text: str) -> int:
     return value
 
 
+class DatesAsText(yaml.SafeLoader):
+    """YAML's safe loader reading dates as text: settings.check_vars checks them, so
+    `as_of_date: 2025-02-30` is an error naming the var, not a stack trace."""
+
+
+DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_vars(text: str | None) -> dict[str, Any]:
     """`--vars` text as a mapping, or a clear error."""
     if not text:
         return {}
     try:
-        parsed = yaml.safe_load(text)
+        parsed = yaml.load(text, Loader=DatesAsText)  # a SafeLoader
     except yaml.YAMLError as error:
         raise SegmentsError(f"--vars is not valid YAML: {error}") from error
     if not isinstance(parsed, dict):
@@ -255,6 +266,8 @@ def build(
     facts in full (their rows are numbered anew); appended files (`append`)
     add to them.
     """
+    dbt_vars = settings.check_vars(dbt_vars)
+    seed_checks.check_seeds()
     with storage_explained(warehouse), warehouse_lock(warehouse):
         work_dir = work_dir_for(warehouse)
         if work_dir.exists():
@@ -276,7 +289,14 @@ def build(
                     copy_held(held, warehouse, work_copy)
                 started = time.perf_counter()
                 loaded, manifest = load_while_parsing(
-                    work_copy, files, mapping, max_bad_share, landed, options, target, append,
+                    work_copy,
+                    files,
+                    mapping,
+                    max_bad_share,
+                    landed,
+                    options,
+                    target,
+                    append,
                     project.effective_vars(dbt_vars)["date_formats"],
                 )
                 for table in loaded:

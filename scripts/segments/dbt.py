@@ -169,7 +169,7 @@ def run_dbt(
             detail = message[0] if message else ""
             if status == "error" and len(message) > 1:  # the database's error, e.g. a full disk
                 detail += f": {message[-1]}"
-            if status == "fail":
+            if status == "fail" and node_result.node.resource_type == "test":
                 detail += failing_rows(database, node_result.node)
             failures.append(f"{node_result.node.name}: {status} - {detail}")
     if not result.success or failures:
@@ -195,7 +195,9 @@ def failing_rows(database: Path, node: Any) -> str:
             rows = cursor.fetchall()
     except duckdb.Error:  # not a DuckDB file (Spark), or a query only dbt can run
         return ""
-    shown = "; ".join(", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True)) for row in rows)
+    shown = "; ".join(
+        ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True)) for row in rows
+    )
     return f"; e.g. {shown}" if shown else ""
 
 

@@ -67,6 +67,10 @@ class Table:
         return [column.name for column in self.columns]
 
     @property
+    def number_columns(self) -> list[str]:
+        return [column.name for column in self.columns if column.type in NUMBER_TYPES]
+
+    @property
     def required_columns(self) -> list[str]:
         return [column.name for column in self.columns if column.required]
 
@@ -235,7 +239,7 @@ TABLES: tuple[Table, ...] = (
             _c("invoice_id", TEXT, "Invoice key.", required=True),
             _c("customer_id", TEXT, "Billed customer.", required=True),
             _c("order_id", TEXT, "Order invoiced."),
-            _c("issued_date", DATE, "Issue date (dates the invoice and its FX rate).", required=True),
+            _c("issued_date", DATE, "Issue date (of its FX rate).", required=True),
             _c("due_date", DATE, "Payment due date.", required=True),
             _c("paid_date", DATE, "Payment date; blank while unpaid."),
             _c("amount", DECIMAL, "Invoice amount in `currency`.", required=True),

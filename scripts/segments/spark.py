@@ -29,7 +29,7 @@ import duckdb
 import jinja2
 import yaml
 
-from segments import load, project, spark_python, sql
+from segments import load, project, seed_checks, settings, spark_python, sql
 from segments.dbt import parse_project, run_dbt
 from segments.errors import SegmentsError
 
@@ -160,7 +160,9 @@ def build(
 ) -> dict[str, int]:
     """Load `files` (if any) into Spark and build every model and test there."""
     folder = spark_dir()
-    # The files are checked before Spark starts: a refused file costs no JVM.
+    # The settings and files are checked before Spark starts: a refusal costs no JVM.
+    dbt_vars = settings.check_vars(dbt_vars)
+    seed_checks.check_seeds()
     date_formats = project.effective_vars(dbt_vars)["date_formats"]
     landed = (
         land_raw(files, mapping, max_bad_share, folder / "landing", date_formats) if files else None
