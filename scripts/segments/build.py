@@ -300,7 +300,7 @@ def build(
                     project.effective_vars(dbt_vars)["date_formats"],
                 )
                 for table in loaded:
-                    print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
+                    print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.source}")
                 if loaded:
                     seconds = time.perf_counter() - started
                     print(f"loaded {len(loaded)} raw files in {seconds:.1f} s")

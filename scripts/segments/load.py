@@ -40,7 +40,9 @@ import codecs
 import difflib
 import gzip
 import mmap
+import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -118,30 +120,43 @@ class LoadedTable:
     rows: int
     invalid_encoding_rows: int = 0
     ignored_columns: tuple[str, ...] = ()
+    parts: int = 1
+
+    @property
+    def source(self) -> str:
+        """The file name, or the folder's and how many part files it holds."""
+        return self.path.name + (f" ({self.parts} part files)" if self.path.is_dir() else "")
 
 
 def find_raw_files(raw_dir: Path, *, appending: bool = False) -> dict[str, Path]:
-    """Raw files by table name; unknown files are reported.
+    """Raw files (or folders of part files) by table name; unknown files are reported.
 
     `orders` must be there, unless the files are appended to a warehouse's raw
-    tables (a day's events alone are fine then).
+    tables (a day's events alone are fine then). A name of a table that is no
+    readable file or folder (a link that leads nowhere or in a loop, a pipe)
+    is refused, naming what it is.
     """
     if not raw_dir.is_dir():
         raise InputFileError(f"raw data directory {raw_dir} does not exist")
     found: dict[str, Path] = {}
     for path in sorted(raw_dir.iterdir()):
-        if path.name.startswith(("_", ".")) or not path.is_file():
+        if path.name.startswith(("_", ".")):
             continue
         suffix = next((s for s in SUFFIXES if path.name.endswith(s)), None)
-        name = path.name[: -len(suffix)] if suffix else path.stem
-        if suffix is None or name not in raw_schema.TABLES_BY_NAME:
+        name = path.name[: -len(suffix)] if suffix else path.name
+        if name not in raw_schema.TABLES_BY_NAME or (suffix is None and path.is_file()):
             known = ", ".join(t.name for t in raw_schema.TABLES)
             print(f"note: ignoring {path.name} (raw files are {known}; .csv, .csv.gz, .parquet)")
             continue
+        if not (path.is_file() or path.is_dir()):
+            raise InputFileError(
+                f"{raw_dir / path.name}: {_not_a_file(path)}; {name} cannot be read"
+            )
         if name in found:
             raise InputFileError(
                 f"{raw_dir}: both {found[name].name} and {path.name} hold table {name}; keep one"
             )
+        raw_layout.part_files(path)  # a folder without parts is refused here, by name
         found[name] = path
     missing = [t.name for t in raw_schema.TABLES if t.required and t.name not in found]
     if appending and not found:
@@ -151,6 +166,21 @@ def find_raw_files(raw_dir: Path, *, appending: bool = False) -> dict[str, Path]
             f"{raw_dir}: required raw file missing: {', '.join(m + '.csv' for m in missing)}"
         )
     return found
+
+
+def _not_a_file(path: Path) -> str:
+    """What a path that is neither a file nor a folder is, in words."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            return "a symbolic link in a loop"
+        except OSError:
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        return "a symbolic link to something that is not a file"
+    kinds = {stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
+    mode = path.lstat().st_mode
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a regular file")
 
 
 def _utf8_copy(path: Path, scratch: Path) -> Path:
@@ -180,14 +210,16 @@ def _invalid_encoding_sql(columns: list[tuple[str, str]]) -> str:
     return " or ".join(checks) or "false"
 
 
-def _source_sql(path: Path, names: list[str], csv_file: bool) -> str:
-    """The file's rows under `names` (see raw_layout.landed_names), CSV values as text."""
+def _source_sql(parts: list[Path], names: list[str], csv_file: bool) -> str:
+    """The rows of the files, in order, under `names` (see raw_layout.landed_names), CSV
+    values as text."""
+    files = "[" + ", ".join(sql.literal(str(part)) for part in parts) + "]"
     if not csv_file:
         aliases = ", ".join(map(sql.identifier, names))
-        return f"read_parquet({sql.literal(str(path))}) as source_file({aliases})"
+        return f"read_parquet({files}) as source_file({aliases})"
     columns = ", ".join(f"{sql.literal(name)}: 'VARCHAR'" for name in names)
     return (
-        f"read_csv({sql.literal(str(path))}, header = true, auto_detect = false, delim = ',', "
+        f"read_csv({files}, header = true, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', columns = {{{columns}}}, null_padding = false, "
         "strict_mode = true)"
     )
@@ -357,15 +389,9 @@ def load_table(
     A CSV file that DuckDB reports as not UTF-8 is read through a repaired copy
     (see the module docstring) made in the landing folder and removed after.
     """
-    csv_file = not path.name.endswith(".parquet")
-    if csv_file:
-        header = raw_layout.read_csv_header(path)
-    else:
-        try:
-            header = raw_layout.parquet_header(con, path)
-        except duckdb.Error as error:
-            raise _unreadable(path, table, error) from error
-        raw_layout.check_column_names(path, header)
+    parts = raw_layout.part_files(path)
+    csv_file = not parts[0].name.endswith(".parquet")
+    header = _header(con, table, path, parts, csv_file)
     names = raw_layout.landed_names(header)
     renamed = [(name, safe) for name, safe in zip(header, names, strict=True) if name != safe]
     reserved = [name for name, _ in renamed if name]
@@ -375,8 +401,10 @@ def load_table(
     # The byte search of a CSV file runs beside the conversion, on the core
     # DuckDB's threads leave idle at times (about 1.5 s less for 2 GB of CSV).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        searched = pool.submit(_may_hold_invalid_text, path) if csv_file else None
-        repaired = _convert_or_repair(con, table, path, header, names, target, landing.folder)
+        searched = pool.submit(_may_hold_invalid_text, parts) if csv_file else None
+        repaired = _convert_or_repair(
+            con, table, path, parts, header, names, target, landing.folder
+        )
         needs_flag = searched is None or repaired or searched.result()
     landed = _landed_sql(target)
     types = dict(
@@ -406,7 +434,7 @@ def load_table(
     if loaded_before is not None:
         rows_sql = f"{loaded_before} union all by name {rows_sql}"
     con.execute(f"create or replace view {RAW_SCHEMA}.{table.name} as {rows_sql}")
-    return LoadedTable(table.name, path, rows, flagged, ignored)
+    return LoadedTable(table.name, path, rows, flagged, ignored, len(parts))
 
 
 def _loaded_before(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str | None, int]:
@@ -424,19 +452,47 @@ def _loaded_before(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str | No
     return query.group("query"), int(last[0][0])
 
 
+def _header(
+    con: duckdb.DuckDBPyConnection,
+    table: raw_schema.Table,
+    path: Path,
+    parts: list[Path],
+    csv_file: bool,
+) -> list[str]:
+    """The header of the table's file, the same in every part of a folder."""
+    headers = []
+    for part in parts:
+        if csv_file:
+            headers.append(raw_layout.read_csv_header(part))
+            continue
+        try:
+            headers.append(raw_layout.parquet_header(con, part))
+        except duckdb.Error as error:
+            raise _unreadable(part, table, error) from error
+        raw_layout.check_column_names(part, headers[-1])
+    for part, header in zip(parts, headers, strict=True):
+        if header != headers[0]:
+            raise InputFileError(
+                f"{path.name}/{part.name}: its columns ({', '.join(header)}) are not those of "
+                f"{parts[0].name} ({', '.join(headers[0])}); the parts of a table share one header"
+            )
+    return headers[0]
+
+
 def _convert_or_repair(
     con: duckdb.DuckDBPyConnection,
     table: raw_schema.Table,
     path: Path,
+    parts: list[Path],
     header: list[str],
     names: list[str],
     target: Path,
     scratch: Path,
 ) -> bool:
     """Convert the file to `target`; True when it had to go through a repaired UTF-8 copy."""
-    csv_file = not path.name.endswith(".parquet")
+    csv_file = not parts[0].name.endswith(".parquet")
     try:
-        _convert(con, _source_sql(path, names, csv_file), target)
+        _convert(con, _source_sql(parts, names, csv_file), target)
         return False
     except duckdb.InvalidInputException as error:
         if not csv_file or "invalid unicode" not in str(error).lower():
@@ -444,20 +500,24 @@ def _convert_or_repair(
     except duckdb.Error as error:
         raise _unreadable(path, table, error, header) from error
     with tempfile.TemporaryDirectory(prefix=".repair-", dir=scratch) as scratch_dir:
-        copy = _utf8_copy(path, Path(scratch_dir))
+        copies = [_utf8_copy(part, Path(scratch_dir)) for part in parts]
         try:
-            _convert(con, _source_sql(copy, names, csv_file), target)
+            _convert(con, _source_sql(copies, names, csv_file), target)
         except duckdb.Error as error:
             raise _unreadable(path, table, error, header) from error
     return True
 
 
-def _may_hold_invalid_text(path: Path) -> bool:
-    """True when the file's bytes hold a NUL or an encoded U+FFFD anywhere.
+def _may_hold_invalid_text(parts: list[Path]) -> bool:
+    """True when the files' bytes hold a NUL or an encoded U+FFFD anywhere.
 
     A byte search (memchr speed) that spares the per-value check of every
     column for the usual file that holds neither.
     """
+    return any(_holds_invalid_text(part) for part in parts)
+
+
+def _holds_invalid_text(path: Path) -> bool:
     needles = (b"\x00", REPLACEMENT_CHARACTER.encode())
     if path.name.endswith(".gz"):
         with gzip.open(path, "rb") as handle:

@@ -17,6 +17,14 @@ raw views read Parquet, which has no `rowid` pseudo-column to shadow.
 A line with more or fewer values than the header, or a quote that is never
 closed, refuses the file with DuckDB's line number, the counts and the line
 itself (cut to SHOWN_LINE_CHARS).
+
+A table may also be a folder of part files, as Spark and Dask write a table
+(`customers.csv/part-00000-....csv`, `_SUCCESS`): its parts, in name order,
+are read as one file whose rows follow each other, each part with its own
+header, all headers the same. Bookkeeping files (`_SUCCESS`, `.crc`, names
+starting with `_` or `.`) and empty parts are passed over; a folder with no
+part, with parts of two formats or with sub-folders (a partitioned table) is
+refused, naming what it holds.
 """
 
 from __future__ import annotations
@@ -41,6 +49,37 @@ HEADER_MAX_BYTES = 1 << 20
 HEADER_BLOCK_BYTES = 1 << 16
 # Characters of an offending line an error message quotes.
 SHOWN_LINE_CHARS = 200
+
+
+PART_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+
+def part_files(path: Path) -> list[Path]:
+    """The files that hold a raw table: the file itself, or a folder's part files in order."""
+    if not path.is_dir():
+        return [path]
+    entries = sorted(entry for entry in path.iterdir() if not entry.name.startswith(("_", ".")))
+    folders = [entry.name for entry in entries if entry.is_dir()]
+    if folders:
+        raise InputFileError(
+            f"{path.name}: a folder holding folders ({', '.join(folders[:3])}); a partitioned "
+            "table is not read: write it as one folder of part files, or as one file"
+        )
+    parts = [entry for entry in entries if entry.name.endswith(PART_SUFFIXES)]
+    kinds = {next(s for s in PART_SUFFIXES if part.name.endswith(s)) for part in parts}
+    if len(kinds) > 1:
+        raise InputFileError(
+            f"{path.name}: a folder of part files in {len(kinds)} formats "
+            f"({', '.join(sorted(kinds))}); the parts of a table share one format"
+        )
+    parts = [part for part in parts if part.stat().st_size > 0]
+    if not parts:
+        found = ", ".join(entry.name for entry in entries[:5]) or "nothing"
+        raise InputFileError(
+            f"{path.name}: a folder without a part file holding rows (part-*.csv, *.csv.gz or "
+            f"*.parquet); found {found}"
+        )
+    return parts
 
 
 def read_csv_header(path: Path) -> list[str]:

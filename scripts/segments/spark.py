@@ -106,7 +106,7 @@ def land_raw(
     folder.mkdir(parents=True)
     loaded = load.load_raw(scratch, files, mapping, max_bad_share, date_formats=date_formats)
     for table in loaded:
-        print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.path.name}")
+        print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.source}")
     tables: dict[str, Path] = {}
     with duckdb.connect(str(scratch), read_only=True) as con:
         for table in loaded:
