@@ -7,7 +7,7 @@
 {% macro rule_inputs() -%}
     {{ return({
         'vars': [
-            'as_of_date', 'reporting_currency', 'scoring_window_days', 'abc_a_cut', 'abc_b_cut',
+            'reporting_currency', 'scoring_window_days', 'abc_a_cut', 'abc_b_cut',
             'key_account_share', 'mvc_top_share', 'mgc_top_share', 'composite_high_threshold',
             'composite_mid_threshold', 'share_of_wallet_high_threshold',
             'upcoming_volume_large_percentile', 'rfm_bins', 'rfm_lookback_days',

@@ -6,7 +6,9 @@
     running a period again replaces it and never duplicates it (the
     period_replace materialization: periods_model lists the run's periods).
     Never rebuilt from scratch by --full-refresh (history cannot be
-    recomputed from raw files that no longer hold it). See the history doc.
+    recomputed from raw files that no longer hold it). A stored period
+    computed from other data, rules or period length is removed first
+    (remove_stale_history_periods). See the history doc.
 #}
 {{ config(
     materialized='period_replace',
@@ -14,7 +16,9 @@
     periods_model='int_as_of_date',
     on_schema_change='append_new_columns',
     full_refresh=false,
+    pre_hook="{{ remove_stale_history_periods() }}",
 ) }}
+-- depends_on: {{ ref('int_rule_version') }}
 
 with
 
@@ -30,13 +34,34 @@ segments as (
 
 ),
 
-final as (
+fingerprints as (
+
+    select * from {{ ref('int_daily_fingerprints') }}
+
+),
+
+periods_fingerprinted as (
 
     select
         periods.period_start,
+        periods.as_of_date,
+        coalesce(sum(fingerprints.day_fingerprint), 0) as data_fingerprint
+    from periods
+    left join fingerprints
+        on fingerprints.fingerprint_date <= periods.as_of_date
+    group by periods.period_start, periods.as_of_date
+
+),
+
+final as (
+
+    select
+        periods_fingerprinted.period_start,
         segments.customer_id,
         segments.as_of_date,
         segments.rule_version,
+        '{{ var("history_period") }}' as history_period,
+        periods_fingerprinted.data_fingerprint,
         segments.customer_type,
         segments.sales_region,
         segments.has_purchased,
@@ -70,8 +95,8 @@ final as (
         segments.cluster_label,
         segments.custom_category
     from segments
-    inner join periods
-        on segments.as_of_date = periods.as_of_date
+    inner join periods_fingerprinted
+        on segments.as_of_date = periods_fingerprinted.as_of_date
 
 )
 

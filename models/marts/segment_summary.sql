@@ -13,6 +13,7 @@
     incremental_strategy='delete+insert',
     unique_key='period_start',
     on_schema_change='append_new_columns',
+    pre_hook="{{ remove_periods_not_in_history() }}",
 ) }}
 -- depends_on: {{ ref('int_as_of_date') }}
 

@@ -17,6 +17,7 @@
     incremental_strategy='delete+insert',
     unique_key='period_start',
     on_schema_change='append_new_columns',
+    pre_hook="{{ remove_periods_not_in_history(previous_column='previous_period_start') }}",
 ) }}
 {%- set schemes = history_schemes() -%}
 {%- set rising_from = "'" ~ var('rising_star_from_tiers') | join("', '") ~ "'" -%}

@@ -98,9 +98,22 @@ def backfill(
     """Compute the periods of `starts` not yet in the history; the periods computed."""
     if not warehouse.exists():
         raise SegmentsError(f"no warehouse at {warehouse}; run `segments build` first")
+    rules = sorted(set(dbt_vars) & set(project.rule_vars()))
+    if rules:
+        raise SegmentsError(
+            f"--vars sets {', '.join(rules)}, which decide tiers: the history holds the rules of "
+            "the last build (its rule_version); build with these --vars first, then backfill"
+        )
     dbt_vars = settings.check_vars(dbt_vars | {"history_period": period})
     seed_checks.check_seeds()
     with storage_explained(warehouse), warehouse_lock(warehouse):
+        held = history_period_length(warehouse)
+        if held not in (None, period):
+            raise SegmentsError(
+                f"the history holds {held}s; a {period}ly backfill would mix period lengths. "
+                f"Backfill with --period {held}, or start a history of {period}s: set var "
+                f"history_period to {period} and run `segments build`, which replaces it"
+            )
         done = periods_in_history(warehouse)
         todo = [start for start in starts if redo or start not in done]
         print(
@@ -233,6 +246,15 @@ def periods_in_history(warehouse: Path) -> set[date]:
         return {
             row[0] for row in con.sql(f"select distinct period_start from {HISTORY}").fetchall()
         }
+
+
+def history_period_length(warehouse: Path) -> str | None:
+    """The period length of the stored history (week, month, ...), None without one."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if not _has_table(con, "marts", "customer_segment_history"):
+            return None
+        found = con.sql(f"select distinct history_period from {HISTORY}").fetchall()
+    return found[0][0] if found else None
 
 
 def customers_per_period(warehouse: Path, starts: Sequence[date]) -> dict[date, int]:

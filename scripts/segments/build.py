@@ -313,11 +313,18 @@ def build(
                     args += ["--select", *select]
                 if exclude:
                     args += ["--exclude", *exclude]
+                held = history_periods(work_copy)
                 results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
+                removed = sorted(held - history_periods(work_copy))
                 tables = quality.summarise(work_copy)
                 if strict:
                     quality.check_strict(tables, max_quarantine_share)
-                summary = {"results": results, "tables": table_rows(work_copy), "quality": tables}
+                summary = {
+                    "results": results,
+                    "tables": table_rows(work_copy),
+                    "quality": tables,
+                    "history_removed": removed,
+                }
                 swap(work_copy, warehouse)
         except BaseException as error:
             if landed is not None:
@@ -669,6 +676,25 @@ def disk_full(path: Path | None, warehouse: Path) -> StorageError:
     )
 
 
+HISTORY = "marts.customer_segment_history"
+
+
+def history_periods(database: Path) -> set[date]:
+    """The periods customer_segment_history holds (none before the first build)."""
+    if not database.exists():
+        return set()
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from duckdb_tables() "
+            "where schema_name = 'marts' and table_name = 'customer_segment_history'"
+        ).fetchone()[0]
+        if not found:
+            return set()
+        return {
+            row[0] for row in con.execute(f"select distinct period_start from {HISTORY}").fetchall()
+        }
+
+
 def table_rows(database: Path) -> list[tuple[str, str, int]]:
     """(schema, table, rows) for every table and view in the summary schemas."""
     con = duckdb.connect(str(database))
@@ -695,3 +721,12 @@ def print_summary(warehouse: Path, summary: dict[str, Any]) -> None:
         print(f"  {schema + '.' + name:<40} {rows:>10,} rows")
     counts = ", ".join(f"{count} {status}" for status, count in sorted(results.items()))
     print(f"dbt build: {counts}")
+    removed = summary.get("history_removed") or []
+    if removed:
+        shown = ", ".join(day.isoformat() for day in removed[:3]) + (
+            ", ..." if len(removed) > 3 else ""
+        )
+        print(
+            f"history: {len(removed)} period(s) computed from other raw data, rules or period "
+            f"length were removed ({shown}); `segments backfill` computes them again"
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,17 @@ def project_vars() -> dict[str, Any]:
     with (project_dir() / "dbt_project.yml").open() as handle:
         config = yaml.safe_load(handle)
     return dict(config.get("vars", {}).get(config["name"], {}))
+
+
+RULE_SECTION = "# --- Rules"
+
+
+def rule_vars() -> list[str]:
+    """The vars of dbt_project.yml's rule sections (from `# --- Rules` on): the ones
+    that decide a tier, hashed into rule_version (the rule_inputs() macro lists them)."""
+    text = (project_dir() / "dbt_project.yml").read_text(encoding="utf-8")
+    section = text[text.index(RULE_SECTION) : text.index("\nmodels:")]
+    return [name for name in project_vars() if re.search(rf"^ +{name}:", section, re.M)]
 
 
 def effective_vars(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
