@@ -38,7 +38,11 @@
     {%- set spec = customer_segments.raw_tables()[table_name] -%}
     select
         '{{ spec.source }}.{{ table_name }}' as source_table,
-        {{ customer_segments.raw_key(key_columns, 'quarantined') }} as raw_key,
+        {#- The key as parsed; where it could not be parsed (a line number 1.5), as written. #}
+        coalesce(
+            {{ customer_segments.raw_key(key_columns, 'quarantined') }},
+            {{ customer_segments.raw_key(spec.key, 'raw_rows', cleaned=true) }}
+        ) as raw_key,
         quarantined._source_row as source_row_number,
         quarantined.reason_code,
         quarantined.disposition,
@@ -50,13 +54,15 @@
 {%- endmacro %}
 
 {#
-    A row's key as one text (parts joined by '|').
+    A row's key as one text (parts joined by '|'; null when a part is);
+    `cleaned`: each part trimmed, blank as null (raw text).
 #}
-{% macro raw_key(key_columns, relation_alias=none) -%}
+{% macro raw_key(key_columns, relation_alias=none, cleaned=false) -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
     {%- set parts = [] -%}
     {%- for column in key_columns -%}
-        {%- do parts.append('cast(' ~ prefix ~ column ~ ' as ' ~ dbt.type_string() ~ ')') -%}
+        {%- set part = 'cast(' ~ prefix ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
+        {%- do parts.append(customer_segments.clean_text(part) if cleaned else part) -%}
         {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}

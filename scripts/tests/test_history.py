@@ -4,7 +4,7 @@ build as of its last day would; it resumes after a failure and replaces whole pe
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -190,6 +190,23 @@ def test_periods_of_every_length() -> None:
     ]
 
 
+QUARTER_OF_MONTH = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3, 9: 3, 10: 4, 11: 4, 12: 4}
+QUARTER_START = {1: 1, 2: 4, 3: 7, 4: 10}
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_every_month_falls_in_its_quarter(month: int) -> None:
+    # GIVEN the first and last day of a month WHEN their quarter is found
+    first = date(2025, month, 1)
+    last = date(2025 + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    # THEN both belong to the month's quarter (the table above), which starts on its first day
+    quarter = QUARTER_OF_MONTH[month]
+    start = date(2025, QUARTER_START[quarter], 1)
+    assert backfill.period_start(first, "quarter") == start
+    assert backfill.period_start(last, "quarter") == start
+    assert backfill.label(start, "quarter") == f"2025-Q{quarter}"
+
+
 @pytest.mark.parametrize(
     ("first", "last", "message"),
     [
@@ -260,3 +277,86 @@ def test_a_period_run_replaces_the_run_periods_and_keeps_the_rest(
         assert strays.fetchall() == [(0,)]
     # AND the new column is added: filled in the period computed, null in the old one
     assert added == {current: ["filled"], date(2020, 1, 1): []}
+
+
+def test_a_build_on_other_data_starts_a_new_history_and_the_same_data_keeps_it(
+    built: tuple[Path, Path], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    raw_dir, warehouse = built
+    # GIVEN two months backfilled
+    filled = copy_of(warehouse, tmp_path)
+    backfill.backfill(filled, "ci", months("2025-08", "2025-09"), "month", 2, False, {})
+    files = load.find_raw_files(raw_dir)
+    # WHEN the same files are built again THEN the history keeps both months
+    same = build.build(filled, "ci", files, project.column_mapping(), {})
+    assert same["history_removed"] == []
+    assert set(months("2025-08", "2025-09")) <= set(rows_per_period(filled))
+    # WHEN other data (another company's, fewer customers) is built over it
+    other = tmp_path_factory.mktemp("other") / "raw"
+    generate.generate(customers=120, seed=8, out=other)
+    replaced = build.build(filled, "ci", load.find_raw_files(other), project.column_mapping(), {})
+    # THEN the two months of the first data are gone, named, and a backfill computes them anew
+    assert replaced["history_removed"] == months("2025-08", "2025-09")
+    with duckdb.connect(str(filled), read_only=True) as con:
+        customers = con.execute("select count(*) from marts.customers").fetchone()[0]
+    assert list(rows_per_period(filled).values()) == [customers]
+    assert backfill.backfill(filled, "ci", months("2025-08"), "month", 2, False, {}) == months(
+        "2025-08"
+    )
+
+
+def test_a_corrected_old_order_replaces_the_periods_it_changed_only(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, warehouse = built
+    # GIVEN three months backfilled
+    filled = copy_of(warehouse, tmp_path)
+    backfill.backfill(filled, "ci", months("2025-07", "2025-08", "2025-09"), "month", 3, False, {})
+    # AND an order of August sent again with another amount (a correction)
+    with duckdb.connect(str(filled), read_only=True) as con:
+        order = con.execute(
+            "select order_id, customer_id, ordered_at from marts.orders "
+            "where is_purchase and ordered_date between '2025-08-01' and '2025-08-31' limit 1"
+        ).fetchone()
+    header = "order_id,customer_id,ordered_at,amount,status\n"
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "orders.csv").write_text(f"{header}{order[0]},{order[1]},{order[2]},1.23,completed\n")
+    # WHEN it is appended and built
+    corrected = build.build(
+        filled,
+        "ci",
+        load.find_raw_files(day, appending=True),
+        project.column_mapping(),
+        {},
+        append=True,
+    )
+    # THEN August and September (which count that order) are removed, July is kept
+    assert corrected["history_removed"] == months("2025-08", "2025-09")
+    assert date(2025, 7, 1) in rows_per_period(filled)
+
+
+def test_one_history_has_one_period_length(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw_dir, warehouse = built
+    filled = copy_of(warehouse, tmp_path)
+    backfill.backfill(filled, "ci", months("2025-08"), "month", 1, False, {})
+    # WHEN weeks are backfilled over the monthly history THEN it is refused, saying what to do
+    with pytest.raises(
+        SegmentsError, match="the history holds months; a weekly backfill would mix"
+    ):
+        backfill.backfill(filled, "ci", [date(2025, 9, 1)], "week", 1, False, {})
+    # WHEN a rule var is given to a backfill THEN it is refused (the history has the build's rules)
+    with pytest.raises(SegmentsError, match="--vars sets abc_a_cut, which decide tiers"):
+        backfill.backfill(filled, "ci", months("2025-09"), "month", 1, False, {"abc_a_cut": 0.7})
+    # WHEN the build's period length changes THEN the monthly periods are replaced
+    weekly = build.build(
+        filled,
+        "ci",
+        load.find_raw_files(raw_dir),
+        project.column_mapping(),
+        {"history_period": "week"},
+    )
+    assert date(2025, 8, 1) in weekly["history_removed"]
+    with duckdb.connect(str(filled), read_only=True) as con:
+        lengths = con.execute(f"select distinct history_period from {HISTORY}").fetchall()
+    assert lengths == [("week",)]

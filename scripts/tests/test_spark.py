@@ -51,6 +51,7 @@ def engines(
     root = tmp_path_factory.mktemp("spark")
     raw_dir = root / "raw"
     generate.generate(customers=300, seed=7, out=raw_dir)
+    add_real_world_shapes(raw_dir)
     # (one raw table as Parquet, the others CSV: both formats load on both engines)
     orders_csv = raw_dir / "orders.csv"
     duckdb.execute(
@@ -71,7 +72,42 @@ def engines(
     for name in marts(con):
         rows = spark_python.spark_to_duckdb(session, f"marts.{name}", con, root / "copies")
         rows.create(f"spark.{name}")
+    quarantine = spark_python.spark_to_duckdb(
+        session, "audit.quarantined_rows", con, root / "copies"
+    )
+    quarantine.create("spark.quarantined_rows")
     return con
+
+
+def add_real_world_shapes(raw_dir: Path) -> None:
+    """Rows the generator does not write (issue 24), and customers as a folder of parts."""
+    with (raw_dir / "order_items.csv").open(encoding="utf-8") as items:
+        next(items)
+        order_id, _, product_id, *_ = next(items).split(",")
+    lines = [
+        f"{order_id},{number},{product_id},,{quantity},10.00,\n"
+        for number, quantity in ((901, "2.5"), (902, "1e3"), (903, "10000000"), (904, "3.0"))
+    ]
+    with (raw_dir / "order_items.csv").open("a", encoding="utf-8") as items:
+        items.writelines(lines)
+    with (raw_dir / "tickets.csv").open(encoding="utf-8") as tickets:
+        next(tickets)
+        customer_id = next(tickets).split(",")[1]
+    with (raw_dir / "tickets.csv").open("a", encoding="utf-8") as tickets:
+        tickets.write(f"TX1,{customer_id},2024-03-01T10:00:00Z,,billing,2.5\n")
+    with (raw_dir / "invoices.csv").open("a", encoding="utf-8") as invoices:
+        invoices.write(f"IX1,{customer_id},,,2024-04-01,,100.00,USD\n")
+        invoices.write(f"IX2,{customer_id},,2024-03-01,2024-04-01,,100.00,ZZZ\n")
+    customers = (raw_dir / "customers.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw_dir / "customers.csv").unlink()
+    folder = raw_dir / "customers.csv"
+    folder.mkdir()
+    half = len(customers) // 2
+    (folder / "part-00000.csv").write_text("".join(customers[:half]), encoding="utf-8")
+    (folder / "part-00001.csv").write_text(
+        customers[0] + "".join(customers[half:]), encoding="utf-8"
+    )
+    (folder / "_SUCCESS").touch()
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +154,26 @@ def test_every_customer_has_the_same_tier_in_every_scheme(
     ).fetchall()
     # THEN no customer differs
     assert (only_duckdb, only_spark) == ([], [])
+
+
+def test_the_quarantine_is_the_same_on_both_engines(engines: duckdb.DuckDBPyConnection) -> None:
+    # WHEN every quarantined row is compared, its key, reason and disposition
+    columns = "source_table, raw_key, reason_code, disposition"
+    only_duckdb = engines.execute(
+        f"select {columns} from duck.audit.quarantined_rows "
+        f"except all select {columns} from spark.quarantined_rows"
+    ).fetchall()
+    only_spark = engines.execute(
+        f"select {columns} from spark.quarantined_rows "
+        f"except all select {columns} from duck.audit.quarantined_rows"
+    ).fetchall()
+    reasons = {
+        row[0]
+        for row in engines.execute("select reason_code from spark.quarantined_rows").fetchall()
+    }
+    # THEN the same rows are quarantined for the same reasons, the new classes among them
+    assert (only_duckdb, only_spark) == ([], [])
+    assert {"out_of_range", "invalid_number", "refund_exceeds_order", "unknown_currency"} <= reasons
 
 
 def test_clv_agrees_within_a_millionth(engines: duckdb.DuckDBPyConnection) -> None:

@@ -38,6 +38,7 @@ from segments.generate.reference import (
     ORDER_DEFECT_RATE,
     ORDER_DEFECTS,
     ORDER_DUPLICATE_RATE,
+    OUT_OF_RANGE_AMOUNTS,
     REPORTING_CURRENCY,
     TEST_EMAIL_DOMAIN,
     TEXT,
@@ -45,6 +46,7 @@ from segments.generate.reference import (
     Frame,
     Rng,
 )
+from segments.generate.refunds import _refunds
 from segments.generate.writer import _Sequences, _Tally
 
 
@@ -150,9 +152,10 @@ def _orders_with_defects(
     after = [np.full(_length(test_orders), -1)]
     if len(orders):
         defective = _defective_orders(rng, frame, sequences, tally)
+        refunds = _refunds(rng, frame, orders, sequences, tally)
         copies, sources = _duplicate_orders(rng, frame, tally)
-        parts += [defective, copies]
-        after += [np.full(_length(defective), -1), sources]
+        parts += [defective, refunds, copies]
+        after += [np.full(_length(defective), -1), np.full(_length(refunds), -1), sources]
     extra = {name: np.concatenate([part[name] for part in parts]) for name in frame}
     return _interleave(rng, frame, extra, np.concatenate(after))
 
@@ -218,6 +221,8 @@ def _order_defect(
         return {"amount": _text(INVALID_NUMBERS)[np.arange(count) % len(INVALID_NUMBERS)]}
     if reason == "unknown_currency":
         return {"currency": np.full(count, UNKNOWN_CURRENCY, dtype=TEXT)}
+    if reason == "out_of_range":
+        return {"amount": _text(OUT_OF_RANGE_AMOUNTS)[np.arange(count) % len(OUT_OF_RANGE_AMOUNTS)]}
     raise AssertionError(f"no order defect {reason!r}")
 
 

@@ -29,6 +29,7 @@ from segments.generate.reference import (
     CHANNEL_WEIGHTS_B2C,
     END_S,
     ORDER_CHANNELS,
+    TEXT,
     Frame,
     Rng,
 )
@@ -192,6 +193,7 @@ def _order_rows(
         returned_amount=returned_text,
         shipping_cost=_money(shipping),
         channel=_text(ORDER_CHANNELS)[channel],
+        refunds_order_id=np.full(size, "", dtype=TEXT),
     )
 
 

@@ -81,6 +81,8 @@ _IDS_PER_CHUNK = {
     "lead": 100_000,
     "extra_customer": 10_000,
     "unknown_customer": 10_000,
+    "refund": 100_000,
+    "ghost_order": 10_000,
 }
 
 
@@ -302,6 +304,12 @@ ORDER_DEFECT_RATE = 0.001  # per quarantine reason
 ORDER_DUPLICATE_RATE = 0.001  # per kind: exact and conflicting
 
 
+REFUND_RATE = 0.01  # of orders: a clean credit note (generate/refunds.py)
+
+
+REFUND_ONLY_RATE = 0.002  # of customers: a credit note and no order
+
+
 LINE_DUPLICATE_RATE = 0.0005  # order_items and events
 
 
@@ -314,19 +322,23 @@ ORDER_DEFECTS = (
     "invalid_timestamp",
     "invalid_number",
     "unknown_currency",
+    "out_of_range",
 )
 
 
 INVALID_TIMESTAMPS = ("not a date", "2024-13-45", "2024-02-30T10:00:00Z", "31/02/2024 25:00")
 
 
-INVALID_NUMBERS = ("abc", "12.34.56", "n/a")
+INVALID_NUMBERS = ("abc", "12.34.56", "n/a", "NaN", "inf")
 
 
 UNKNOWN_CURRENCY = "ZZZ"
 
 
 ABSURD_AMOUNT_MIN = 10_000_000  # USD; clean orders stay below 50,000 USD
+
+
+OUT_OF_RANGE_AMOUNTS = ("1000000000000.00", "1e12", "99999999999999999999")
 
 
 TEST_EMAIL_DOMAIN = "test.invalid"
