@@ -43,7 +43,7 @@
             coalesce(sum(fingerprints.day_fingerprint), 0) as data_fingerprint
         from (select distinct as_of_date from {{ this }}) as stored_dates
         left join {{ ref('int_daily_fingerprints') }} as fingerprints
-            on fingerprints.fingerprint_date <= stored_dates.as_of_date
+            on stored_dates.as_of_date >= fingerprints.fingerprint_date
         group by stored_dates.as_of_date
     ) as current_data
         on stored.as_of_date = current_data.as_of_date

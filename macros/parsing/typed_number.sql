@@ -1,25 +1,40 @@
 {#
-    typed_number(table, column, raw): the two staging columns of a raw number
-    of the raw contract (raw_tables()[table].numbers gives its type and
-    scale): `<column>`, the parsed value (null when blank or unparseable),
-    and `is_<column>_out_of_range`, true when the value is a number but not a
-    plausible one: its absolute value above var('value_limits')[table][column],
-    or a number too large to be stored at all (`99999999999999999999`, an
-    integer beyond bigint). The base_ models quarantine such a row as
-    out_of_range (or, for an optional profile number, repair it), so no
-    implausible value reaches a sum or a product, where it could overflow.
-    The parse is written out twice; the database computes it once.
+    A raw number of the raw contract (raw_tables()[table].numbers gives its
+    type and scale), typed and checked against what is plausible.
+
+    typed_number(table, column, raw): its two staging columns: `<column>`,
+    the parsed value (null when blank or unparseable), and
+    `is_<column>_unstorable`, true for a text the parse rejected that is a
+    number all the same, one too large to be stored (`99999999999999999999`,
+    an integer beyond bigint). The check runs only where the plain cast fails
+    (the parse's own first step, which the database computes once).
+
+    out_of_range(table, column): true when the value is not plausible: its
+    absolute value above var('value_limits')[table][column], or unstorable.
+    The base_ models quarantine such a row as out_of_range (or, for an
+    optional profile number, repair it), so no implausible value reaches a
+    sum or a product, where it could overflow.
 #}
 {% macro typed_number(table, column, raw=none) -%}
     {%- set raw = raw or column -%}
-    {%- set parsed = customer_segments.parsed_number(table, column, raw) -%}
-    {{ parsed }} as {{ column }},
+    {%- set spec = customer_segments.raw_tables()[table].numbers[column] -%}
+    {{ customer_segments.parsed_number(table, column, raw) }} as {{ column }},
     case
-        when {{ parsed }} is not null then abs({{ parsed }}) > {{ customer_segments.value_limit(table, column) }}
-        else {{ customer_segments.is_unstorable_number(
-            raw, customer_segments.raw_tables()[table].numbers[column].type
-        ) }}
-    end as is_{{ column }}_out_of_range
+        when {{ customer_segments.plain_number_cast(raw, spec) }} is null
+            then {{ customer_segments.is_unstorable_number(raw, spec.type) }}
+        else false
+    end as is_{{ column }}_unstorable
+{%- endmacro %}
+
+{% macro out_of_range(table, column) -%}
+    (abs({{ column }}) > {{ customer_segments.value_limit(table, column) }} or is_{{ column }}_unstorable)
+{%- endmacro %}
+
+{#- The cast of the raw text the parse tries first (see parse_decimal, parse_integer). -#}
+{% macro plain_number_cast(raw, spec) -%}
+    {%- set text = "cast(" ~ raw ~ " as " ~ dbt.type_string() ~ ")" if spec.type == 'integer' else raw -%}
+    {%- set data_type = dbt.type_bigint() if spec.type == 'integer' else "decimal(18, " ~ spec.scale ~ ")" -%}
+    {{ customer_segments.try_cast(text, data_type) }}
 {%- endmacro %}
 
 {# The parse of a raw number, by its type in the raw contract. #}
@@ -85,9 +100,12 @@
     is usable (not negative, not out of range), else `otherwise` (null; the
     row is repaired, see is_unusable_number).
 #}
-{% macro usable_number(relation, column, otherwise='null') -%}
+{% macro usable_number(relation, table, column, otherwise='null') -%}
     case
-        when {{ relation }}.{{ column }} >= 0 and not {{ relation }}.is_{{ column }}_out_of_range
+        when
+            {{ relation }}.{{ column }} >= 0
+            and {{ relation }}.{{ column }} <= {{ customer_segments.value_limit(table, column) }}
+            and not {{ relation }}.is_{{ column }}_unstorable
             then {{ relation }}.{{ column }}
         else {{ otherwise }}
     end

@@ -143,7 +143,8 @@ rules_applied as (
     select
         orders_converted.*,
         {{ converted_money('orders_converted.gross_amount', 'orders_converted.fx_rate') }} as gross_amount_reporting,
-        {{ converted_money('orders_converted.returned_amount', 'orders_converted.fx_rate') }} as returned_amount_reporting,
+        {{ converted_money('orders_converted.returned_amount', 'orders_converted.fx_rate') }}
+            as returned_amount_reporting,
         {{ converted_money('orders_converted.shipping_cost', 'orders_converted.fx_rate') }} as shipping_cost_reporting,
         case
             {{ currency_rules('orders_converted.fx_rate', 'orders_converted.currency_code', 'known_currencies') }}

@@ -48,7 +48,7 @@ periods_fingerprinted as (
         coalesce(sum(fingerprints.day_fingerprint), 0) as data_fingerprint
     from periods
     left join fingerprints
-        on fingerprints.fingerprint_date <= periods.as_of_date
+        on periods.as_of_date >= fingerprints.fingerprint_date
     group by periods.period_start, periods.as_of_date
 
 ),

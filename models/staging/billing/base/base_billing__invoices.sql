@@ -39,7 +39,7 @@ rules_applied as {{ materialized_cte() }} (
                 or {{ is_before_earliest_date('due_date') }}
                 or {{ is_before_earliest_date('paid_date') }}
                 then 'date_before_earliest'
-            when is_amount_out_of_range then 'out_of_range'
+            when {{ out_of_range('invoices', 'amount') }} then 'out_of_range'
             when amount is null then 'invalid_number'
             when amount < 0 then 'non_positive_amount'
         end as quarantine_reason

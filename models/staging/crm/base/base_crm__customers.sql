@@ -82,7 +82,10 @@ rules_applied as {{ materialized_cte() }} (
             when email is not null and not {{ is_valid_email('email') }} then 'invalid_email'
             when country_text is not null and country_code is null then 'unknown_country'
             when business_type_text is not null and business_type is null then 'unknown_business_type'
-            when is_annual_income_out_of_range or is_company_size_out_of_range then 'out_of_range'
+            when
+                {{ out_of_range('customers', 'annual_income') }}
+                or {{ out_of_range('customers', 'company_size') }}
+                then 'out_of_range'
             when
                 {{ is_unusable_number('has_annual_income', 'annual_income') }}
                 or {{ is_unusable_number('has_company_size', 'company_size') }}
@@ -108,12 +111,12 @@ final as (
         rules_applied.customer_type,
         rules_applied.birth_date,
         rules_applied.gender,
-        {{ usable_number('rules_applied', 'annual_income') }} as annual_income,
+        {{ usable_number('rules_applied', 'customers', 'annual_income') }} as annual_income,
         rules_applied.education,
         rules_applied.occupation,
         rules_applied.industry,
         rules_applied.business_type,
-        {{ usable_number('rules_applied', 'company_size') }} as company_size,
+        {{ usable_number('rules_applied', 'customers', 'company_size') }} as company_size,
         rules_applied.country_code,
         rules_applied.city,
         rules_applied.signup_at,

@@ -57,8 +57,10 @@ rules_applied as {{ materialized_cte() }} (
         end as quarantine_reason,
         case
             when
-                is_company_size_out_of_range or is_annual_revenue_out_of_range
-                or is_email_opens_out_of_range or is_site_visits_out_of_range
+                {{ out_of_range('leads', 'company_size') }}
+                or {{ out_of_range('leads', 'annual_revenue') }}
+                or {{ out_of_range('leads', 'email_opens') }}
+                or {{ out_of_range('leads', 'site_visits') }}
                 then 'out_of_range'
             when
                 {{ is_unusable_number('has_company_size', 'company_size') }}
@@ -85,14 +87,14 @@ final as (
         rules_applied.company_name,
         rules_applied.country_code,
         rules_applied.industry,
-        {{ usable_number('rules_applied', 'company_size') }} as company_size,
-        {{ usable_number('rules_applied', 'annual_revenue') }} as annual_revenue,
+        {{ usable_number('rules_applied', 'leads', 'company_size') }} as company_size,
+        {{ usable_number('rules_applied', 'leads', 'annual_revenue') }} as annual_revenue,
         rules_applied.lead_source,
         rules_applied.lead_stage,
         rules_applied.created_at,
         rules_applied.last_activity_at,
-        {{ usable_number('rules_applied', 'email_opens', otherwise='0') }} as email_opens,
-        {{ usable_number('rules_applied', 'site_visits', otherwise='0') }} as site_visits,
+        {{ usable_number('rules_applied', 'leads', 'email_opens', otherwise='0') }} as email_opens,
+        {{ usable_number('rules_applied', 'leads', 'site_visits', otherwise='0') }} as site_visits,
         rules_applied.has_requested_demo,
         rules_applied.has_confirmed_budget,
         rules_applied.converted_customer_id,

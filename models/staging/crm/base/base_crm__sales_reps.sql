@@ -27,7 +27,7 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when rep_id is null then 'missing_key'
-            when is_capacity_accounts_out_of_range then 'out_of_range'
+            when {{ out_of_range('sales_reps', 'capacity_accounts') }} then 'out_of_range'
             when capacity_accounts is null then 'invalid_number'
             when capacity_accounts <= 0 then 'non_positive_amount'
         end as quarantine_reason

@@ -27,7 +27,7 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when customer_id is null then 'missing_key'
-            when is_estimated_annual_spend_out_of_range then 'out_of_range'
+            when {{ out_of_range('wallet_estimates', 'estimated_annual_spend') }} then 'out_of_range'
             when estimated_annual_spend is null then 'invalid_number'
             when estimated_annual_spend < 0 then 'non_positive_amount'
         end as quarantine_reason

@@ -28,7 +28,7 @@ rules_applied as {{ materialized_cte() }} (
             when currency_code is null then 'missing_key'
             when rate_date is null then 'invalid_timestamp'
             when {{ is_before_earliest_date('rate_date') }} then 'date_before_earliest'
-            when is_rate_to_reporting_out_of_range then 'out_of_range'
+            when {{ out_of_range('fx_rates', 'rate_to_reporting') }} then 'out_of_range'
             when rate_to_reporting is null then 'invalid_number'
             when rate_to_reporting <= 0 then 'non_positive_amount'
         end as quarantine_reason

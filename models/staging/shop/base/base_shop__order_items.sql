@@ -46,8 +46,10 @@ rules_applied as {{ materialized_cte() }} (
         case
             when _has_invalid_encoding then 'invalid_encoding'
             when
-                is_line_number_out_of_range or is_quantity_out_of_range
-                or is_unit_price_out_of_range or is_unit_cost_out_of_range
+                {{ out_of_range('order_items', 'line_number') }}
+                or {{ out_of_range('order_items', 'quantity') }}
+                or {{ out_of_range('order_items', 'unit_price') }}
+                or {{ out_of_range('order_items', 'unit_cost') }}
                 then 'out_of_range'
             when line_number is null and has_line_number then 'invalid_number'
             when order_id is null or line_number is null or product_id is null then 'missing_key'

@@ -55,7 +55,10 @@ rules_applied as {{ materialized_cte() }} (
             when order_id is null or customer_id is null then 'missing_key'
             when ordered_at is null then 'invalid_timestamp'
             when {{ is_before_earliest_date('ordered_at') }} then 'date_before_earliest'
-            when is_amount_out_of_range or is_returned_amount_out_of_range then 'out_of_range'
+            when
+                {{ out_of_range('orders', 'amount') }}
+                or {{ out_of_range('orders', 'returned_amount') }}
+                then 'out_of_range'
             when amount is null then 'invalid_number'
             when returned_amount is null and returned_amount_text is not null then 'invalid_number'
             when ordered_at > {{ future_date_cutoff() }} then 'future_date'
@@ -73,7 +76,7 @@ rules_applied as {{ materialized_cte() }} (
             when returned_amount < 0 or returned_amount > amount then 'invalid_returned_amount'
         end as quarantine_reason,
         case
-            when is_shipping_cost_out_of_range then 'out_of_range'
+            when {{ out_of_range('orders', 'shipping_cost') }} then 'out_of_range'
             when {{ is_unusable_number('has_shipping_cost', 'shipping_cost') }} then 'invalid_optional_number'
         end as repair_reason
     from typed
@@ -96,7 +99,7 @@ final as (
         rules_applied.order_status,
         rules_applied.currency_code,
         rules_applied.returned_amount,
-        {{ usable_number('rules_applied', 'shipping_cost') }} as shipping_cost,
+        {{ usable_number('rules_applied', 'orders', 'shipping_cost') }} as shipping_cost,
         rules_applied.order_channel,
         rules_applied.refunds_order_id,
         rules_applied._source_row,

@@ -33,7 +33,10 @@ rules_applied as {{ materialized_cte() }} (
             when list_price < 0 or unit_cost < 0 then 'negative_price'
         end as quarantine_reason,
         case
-            when is_list_price_out_of_range or is_unit_cost_out_of_range then 'out_of_range'
+            when
+                {{ out_of_range('products', 'list_price') }}
+                or {{ out_of_range('products', 'unit_cost') }}
+                then 'out_of_range'
             when
                 {{ is_unusable_number('has_list_price', 'list_price') }}
                 or {{ is_unusable_number('has_unit_cost', 'unit_cost') }}
@@ -55,8 +58,8 @@ final as (
         rules_applied.product_id,
         rules_applied.product_name,
         rules_applied.category,
-        {{ usable_number('rules_applied', 'list_price') }} as list_price,
-        {{ usable_number('rules_applied', 'unit_cost') }} as unit_cost,
+        {{ usable_number('rules_applied', 'products', 'list_price') }} as list_price,
+        {{ usable_number('rules_applied', 'products', 'unit_cost') }} as unit_cost,
         rules_applied._source_row,
         rules_applied.quarantine_reason,
         rules_applied.repair_reason,

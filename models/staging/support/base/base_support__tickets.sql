@@ -37,7 +37,7 @@ rules_applied as {{ materialized_cte() }} (
                 {{ is_before_earliest_date('opened_at') }}
                 or {{ is_before_earliest_date('closed_at') }}
                 then 'date_before_earliest'
-            when is_satisfaction_score_out_of_range or satisfaction_score < 1 then 'out_of_range'
+            when {{ out_of_range('tickets', 'satisfaction_score') }} or satisfaction_score < 1 then 'out_of_range'
         end as quarantine_reason,
         case
             when {{ is_unusable_number('has_satisfaction_score', 'satisfaction_score') }} then 'invalid_optional_number'
