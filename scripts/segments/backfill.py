@@ -98,15 +98,16 @@ def backfill(
     """Compute the periods of `starts` not yet in the history; the periods computed."""
     if not warehouse.exists():
         raise SegmentsError(f"no warehouse at {warehouse}; run `segments build` first")
-    rules = sorted(set(dbt_vars) & set(project.rule_vars()))
-    if rules:
-        raise SegmentsError(
-            f"--vars sets {', '.join(rules)}, which decide tiers: the history holds the rules of "
-            "the last build (its rule_version); build with these --vars first, then backfill"
-        )
     dbt_vars = settings.check_vars(dbt_vars | {"history_period": period})
     seed_checks.check_seeds()
     with storage_explained(warehouse), warehouse_lock(warehouse):
+        differing = rules_unlike_the_build(warehouse, dbt_vars)
+        if differing:
+            raise SegmentsError(
+                f"the history holds the rules of the last build, and {'; '.join(differing)}: a "
+                "backfill with other rules would mix them. Backfill with the build's --vars, or "
+                "build with these first"
+            )
         held = history_period_length(warehouse)
         if held not in (None, period):
             raise SegmentsError(
@@ -246,6 +247,25 @@ def periods_in_history(warehouse: Path) -> set[date]:
         return {
             row[0] for row in con.sql(f"select distinct period_start from {HISTORY}").fetchall()
         }
+
+
+def rules_unlike_the_build(warehouse: Path, dbt_vars: dict[str, object]) -> list[str]:
+    """The rule vars whose value now (dbt_project.yml, `dbt_vars`) is not the last build's.
+
+    The build hashed its rule vars into rule_version; int_rule_version keeps what it
+    hashed (rule_config starts with them as JSON).
+    """
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if not _has_table(con, "intermediate", "int_rule_version"):
+            return []
+        config = con.execute("select rule_config from intermediate.int_rule_version").fetchone()[0]
+    built, _ = json.JSONDecoder().raw_decode(config)
+    now = project.effective_vars(dbt_vars)
+    return [
+        f"{name} is {now.get(name)!r} here but was {built.get(name)!r}"
+        for name in project.rule_vars()
+        if name in built and now.get(name) != built[name]
+    ]
 
 
 def history_period_length(warehouse: Path) -> str | None:

@@ -27,7 +27,9 @@ def write_rules(project_root: Path, rules: list[dict[str, str]]) -> None:
     with (project_root / "seeds" / "custom_category_rules.csv").open("w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=RULES_FIELDS)
         writer.writeheader()
-        writer.writerows({"description": "test rule", **rule} for rule in rules)
+        writer.writerows(
+            {"description": "test rule", "is_active": "true", **rule} for rule in rules
+        )
 
 
 def rebuild(warehouse: Path, tmp_path: Path) -> Path:
@@ -56,48 +58,44 @@ def expected(warehouse: Path, rules: list[tuple[str, str]]) -> dict[str, str]:
 def test_editing_the_seed_changes_the_categories(
     demo_warehouse: DemoWarehouse, project_copy: Path, tmp_path: Path
 ) -> None:
-    # GIVEN the shipped rules with one deleted, one disabled, one edited, one added first
+    # GIVEN the shipped rules with one deleted, one disabled, one edited and two added, the
+    # rows out of priority order in the file, two of them overlapping at one priority
+    champions = "rfm_segment = 'Champions' and lifecycle_stage = 'loyal'"
+    big_and_loyal = "lifecycle_stage = 'loyal' and value_tier in ('VIP', 'large')"
+    quiet = "value_tier in ('VIP', 'large') and lifecycle_stage in ('at_risk')"
     write_rules(
         project_copy,
         [
-            {
-                "category": "champions_to_thank",
-                "priority": "5",
-                "condition": "rfm_segment = 'Champions' and lifecycle_stage = 'loyal'",
-                "is_active": "true",
-            },
-            {
-                "category": "valuable_going_quiet",
-                "priority": "10",
-                "condition": "value_tier in ('VIP', 'large') and lifecycle_stage in ('at_risk')",
-                "is_active": "true",
-            },
+            {"category": "valuable_going_quiet", "priority": "10", "condition": quiet},
             {
                 "category": "key_account_paying_late",
                 "priority": "20",
                 "condition": "is_key_account and credit_rating in ('C', 'D')",
                 "is_active": "false",
             },
+            {"category": "champions_to_thank", "priority": "5", "condition": champions},
+            {"category": "big_and_loyal", "priority": "5", "condition": big_and_loyal},
         ],
     )
     # WHEN the rules' dependants are rebuilt
     rebuilt = rebuild(demo_warehouse.path, tmp_path)
-    # THEN each customer has the category of the first active rule that holds
+    # THEN each customer has the category of the first active rule that holds, by priority
+    # and then by name, whatever the order of the file's rows
     got = categories(rebuilt)
-    assert got == expected(
-        rebuilt,
-        [
-            ("champions_to_thank", "rfm_segment = 'Champions' and lifecycle_stage = 'loyal'"),
-            (
-                "valuable_going_quiet",
-                "value_tier in ('VIP', 'large') and lifecycle_stage in ('at_risk')",
-            ),
-        ],
-    )
+    in_order = [
+        ("big_and_loyal", big_and_loyal),
+        ("champions_to_thank", champions),
+        ("valuable_going_quiet", quiet),
+    ]
+    assert got == expected(rebuilt, in_order)
     counts = {category: list(got.values()).count(category) for category in set(got.values())}
+    assert counts.get("big_and_loyal", 0) > 0, counts
     assert counts.get("champions_to_thank", 0) > 0, counts
     assert counts.get("valuable_going_quiet", 0) > 0, counts
     assert "key_account_paying_late" not in counts and "b2b_growth_account" not in counts
+    # AND the order mattered: some customers meet both rules of priority 5
+    both = expected(rebuilt, [("both", f"({champions}) and ({big_and_loyal})")])
+    assert "both" in both.values()
     # AND the shipped categories were there before the edit
     assert {"vip_going_quiet", "key_account_paying_late", "b2b_growth_account"} & set(
         categories(demo_warehouse.path).values()

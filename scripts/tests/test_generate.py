@@ -19,6 +19,7 @@ CUSTOMERS = 5_000
 SEED = 7
 # The staging rules the generator's dirt is written for (dbt_project.yml vars).
 MAX_ORDER_AMOUNT = 1_000_000
+MAX_RAW_AMOUNT = 10_000_000_000  # var value_limits, orders.amount
 TEST_ACCOUNT = (
     "(lower(email) like '%@test.invalid' or lower(email) like 'test+%@%' "
     "or upper(full_name) like 'TEST %')"
@@ -88,8 +89,13 @@ def con(raw_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 ordered_at as ordered_at_text,
                 try_cast(ordered_at as timestamptz) as ordered_at,
                 try_cast(amount as decimal(18, 2)) as amount,
+                amount as amount_text,
                 coalesce(status, 'completed') as status,
-                coalesce(currency, 'USD') as currency
+                coalesce(status, 'completed') in ('credit_note', 'refund') as is_refund,
+                coalesce(currency, 'USD') as currency,
+                try_cast(returned_amount as decimal(18, 2)) as returned_amount,
+                refunds_order_id,
+                row_number() over () as file_row
             from orders
         ),
         converted as (
@@ -98,6 +104,32 @@ def con(raw_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             left join fx_rates as fx
                 on typed.currency = fx.currency
                 and fx.rate_date::date = date_trunc('month', typed.ordered_at)::date
+        ),
+        purchases as (
+            select
+                order_id,
+                customer_id,
+                status,
+                case when status = 'cancelled' then 0
+                    else amount - coalesce(returned_amount, 0) end as paid
+            from converted
+            where not is_refund and amount is not null
+            qualify row_number() over (partition by order_id) = 1
+        ),
+        refunds_summed as (
+            select
+                converted.file_row,
+                purchases.order_id is null as is_unknown,
+                purchases.status = 'cancelled' as is_of_cancelled,
+                sum(abs(converted.amount)) over (
+                    partition by purchases.order_id
+                    order by converted.ordered_at, converted.file_row
+                ) > purchases.paid as is_beyond
+            from converted
+            left join purchases
+                on converted.refunds_order_id = purchases.order_id
+                and converted.customer_id = purchases.customer_id
+            where converted.refunds_order_id is not null
         )
         select
             converted.*,
@@ -105,19 +137,31 @@ def con(raw_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             case
                 when order_id is null or customer_id is null then 'missing_key'
                 when ordered_at is null then 'invalid_timestamp'
+                when abs(amount) > {MAX_RAW_AMOUNT}
+                    or (amount is null and isfinite(try_cast(amount_text as double)))
+                    then 'out_of_range'
                 when amount is null then 'invalid_number'
                 when ordered_at >= timestamptz '2026-01-01 00:00:00+00' then 'future_date'
-                when amount <= 0 then 'non_positive_amount'
+                when is_refund and amount = 0 then 'non_positive_amount'
+                when not is_refund and amount <= 0 then 'non_positive_amount'
                 when currency not in (select currency from fx_rates) then 'unknown_currency'
                 when customer_id in (select customer_id from test_accounts) then 'test_account'
                 when customer_id not in (select customer_id from valid_customers)
                     then 'unknown_customer'
-                when amount * rate > {MAX_ORDER_AMOUNT} then 'absurd_amount'
+                when abs(amount) * rate > {MAX_ORDER_AMOUNT} then 'absurd_amount'
+                when refunds_summed.is_unknown then 'unknown_refunded_order'
+                when refunds_summed.is_of_cancelled then 'refund_of_cancelled_order'
+                when refunds_summed.is_beyond then 'refund_exceeds_order'
             end as quarantine_reason
-        from converted;
+        from converted
+        left join refunds_summed using (file_row);
 
         create table valid_orders as
-        select * from orders_checked where quarantine_reason is null
+        select * from orders_checked where quarantine_reason is null and not is_refund
+        qualify row_number() over (partition by order_id) = 1;
+
+        create table valid_refunds as
+        select * from orders_checked where quarantine_reason is null and is_refund
         qualify row_number() over (partition by order_id) = 1;
         """
     )
@@ -463,7 +507,7 @@ def test_order_defects_match_the_manifest(con: duckdb.DuckDBPyConnection, manife
     )
     # THEN the counts are exactly the manifest's, with every reason present
     assert found == manifest["quarantined"]["orders"]
-    assert set(found) == {*generate.ORDER_DEFECTS, "test_account"}
+    assert set(found) == {*generate.ORDER_DEFECTS, *generate.BAD_REFUNDS, "test_account"}
     assert manifest["duplicates"]["orders"] == duplicates >= 2
     # AND the raw values are the documented ones
     timestamps = {
@@ -477,8 +521,21 @@ def test_order_defects_match_the_manifest(con: duckdb.DuckDBPyConnection, manife
     assert count_where(con, "orders", "ordered_at like '2099-%'") == found["future_date"]
     assert count_where(con, "orders", "currency = 'ZZZ'") == found["unknown_currency"]
     assert count_where(con, "orders", "order_id is null") == found["missing_key"]
-    absurd = count_where(con, "orders", "try_cast(amount as double) >= 10000000")
+    absurd = count_where(con, "orders", "try_cast(amount as double) between 10000000 and 1e9")
     assert absurd == found["absurd_amount"]
+    # AND there are clean credit notes, some naming their order, some not (UCI Online Retail's
+    # `C` invoices), and customers whose only row is one
+    named = scalar(con, "select count(refunds_order_id) / count(*) from valid_refunds")
+    assert scalar(con, "select count(*) from valid_refunds") >= 0.005 * scalar(
+        con, "select count(*) from valid_orders"
+    )
+    assert 0.5 < named < 0.95
+    refund_only = scalar(
+        con,
+        "select count(distinct customer_id) from valid_refunds "
+        "where customer_id not in (select customer_id from valid_orders)",
+    )
+    assert refund_only >= 1
 
 
 def test_only_order_items_and_events_carry_duplicates_elsewhere(

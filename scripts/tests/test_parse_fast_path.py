@@ -1,8 +1,9 @@
-"""The DuckDB fast paths of the parsing macros read every text exactly as the
-portable (default__) versions do: clean_text skips trim where it cannot change
-the text, parse_integer and parse_decimal cast the raw text before cleaning it.
-Checked on hand-picked hostile strings and on random strings over an alphabet
-of digits, separators, symbols and Unicode spaces."""
+"""The DuckDB fast paths of the parsing macros read every text exactly as their full
+readings do: clean_text skips trim where it cannot change the text, parse_integer
+and parse_decimal cast the raw text before cleaning it. And the loader's file check
+reads a value wherever staging does (one definition of a parseable value). Checked
+on hand-picked hostile strings and on random strings over an alphabet of digits,
+separators, symbols and Unicode spaces."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from segments import load, raw_schema
 from segments.dbt import compile_inline
 
 HOSTILE = [
@@ -47,8 +49,17 @@ HOSTILE = [
     "£1,000",
     "12 50",
     "0x1F",
+    "0x10",
+    "0b101",
+    "2.5",
+    "3.0",
+    "-7.00",
+    "1e15",
+    "1000000000000000",
     "NaN",
     "inf",
+    "Infinity",
+    "-inf",
     "1_000",
     "\u0661\u0662",  # Arabic-Indic digits
     "\uff11\uff12",  # fullwidth digits
@@ -72,7 +83,7 @@ MACROS = {"clean_text": "", "parse_integer": "", "parse_decimal": ", 2"}
 # the full reading each fast path must agree with (parse_decimal's patterns are DuckDB's)
 FULL = {
     "clean_text": "default__clean_text",
-    "parse_integer": "default__parse_integer",
+    "parse_integer": "duckdb__parse_integer_text",
     "parse_decimal": "duckdb__parse_decimal_text",
 }
 
@@ -119,3 +130,63 @@ def test_the_hostile_texts_exercise_both_paths(readings: list[tuple]) -> None:
     assert by_text["1,234.50"][5] == by_text["1,234.50"][6] == Decimal("1234.50")
     assert by_text["12,50"][5] is None
     assert by_text[""][1] is None
+
+
+DATES = [
+    "2024-03-05",
+    "2024-03-05T14:22:10Z",
+    "2024-03-05 14:22:10+02:00",
+    "2024/03/05",
+    "05.03.2024",
+    "20240305",
+    "03/25/2024",
+    "2024-02-30",
+    "infinity",
+    "-infinity",
+    "epoch",
+    "not a date",
+    "",
+    " 2024-03-05 ",
+    "05.03.24",
+]
+
+
+@pytest.fixture(scope="module")
+def both_readings(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+    # GIVEN hostile texts, read by staging's macros and by the loader's file check
+    database = tmp_path_factory.mktemp("loader") / "parse.duckdb"
+    macros = (
+        "{{ customer_segments.parse_decimal('t', 2) }} as staged_decimal, "
+        "{{ customer_segments.parse_integer('t') }} as staged_integer, "
+        "{{ customer_segments.parse_timestamp('t', earliest=none) }} as staged_timestamp"
+    )
+    sql = compile_inline(f"select t, {macros} from texts", Path(database), target="ci")
+    checks = load.parse_checks()
+    text = "nullif(trim(t), '')"
+    loader = ", ".join(
+        f"{checks[kind].replace(load.COLUMN, text)} as loaded_{kind}"
+        for kind in (raw_schema.DECIMAL, raw_schema.INTEGER, raw_schema.TIMESTAMP)
+    )
+    con = duckdb.connect()
+    con.execute("create table texts (t varchar)")
+    con.executemany("insert into texts values (?)", [(t,) for t in [*HOSTILE, *DATES, None]])
+    return con.execute(
+        f"select staged.*, {loader} from ({sql}) as staged join texts using (t)"
+    ).fetchall()
+
+
+def test_the_loader_reads_a_value_wherever_staging_does(both_readings: list[tuple]) -> None:
+    # THEN for every text and type, both find a value, or neither does
+    differing = [
+        (row[0], kind, row[1 + index], row[4 + index])
+        for row in both_readings
+        for index, kind in enumerate(("decimal", "integer", "timestamp"))
+        if (row[1 + index] is None) != (row[4 + index] is None)
+    ]
+    assert differing == []
+    by_text = {row[0]: row for row in both_readings}
+    # AND the readings are the rules: no NaN, no infinity, whole numbers only
+    assert by_text["NaN"][1:4] == (None, None, None)
+    assert by_text["2.5"][1:3] == (Decimal("2.50"), None)
+    assert by_text["3.0"][2] == 3 and by_text["0x10"][2] is None and by_text["1e15"][2] is None
+    assert by_text["infinity"][3] is None and by_text["2024/03/05"][3] is not None

@@ -16,7 +16,9 @@ from tests.reliability import TALLY, query
 # C1 bought three times and got everything back (credit notes, as UCI Online
 # Retail's `C...` invoices: negative amounts, one linked to its order, one a
 # positive amount paid back); C2 and C3 are ordinary buyers. R-OTHER names an
-# order of another customer and R-GHOST an order that does not exist.
+# order of another customer and R-GHOST an order that does not exist. C4 has
+# credit notes only (its purchases predate the data, as in Online Retail), and
+# CB9 pays back 2,000 of C2's order of 300.
 ORDERS = (
     "order_id,customer_id,ordered_at,amount,status,refunds_order_id\n"
     "A1,C1,2024-01-05,900.00,completed,\n"
@@ -31,6 +33,9 @@ ORDERS = (
     "D2,C3,2024-03-01,-100.00,completed,\n"
     "R-OTHER,C3,2024-03-02,-50.00,refund,B1\n"
     "R-GHOST,C3,2024-03-02,-50.00,refund,NOPE\n"
+    "CX1,C4,2024-01-20,-45.00,credit_note,\n"
+    "CX2,C4,2024-02-20,-5.00,credit_note,\n"
+    "CB9,C2,2024-03-15,-2000.00,credit_note,B1\n"
 )
 
 
@@ -110,5 +115,23 @@ def test_bad_refunds_are_quarantined_with_their_reason(refunds_warehouse: Path) 
         (10, "non_positive_amount"),
         (11, "unknown_refunded_order"),
         (12, "unknown_refunded_order"),
+        (15, "refund_exceeds_order"),
     ]
     TALLY.add_rows(["rejected"] * len(rows))
+
+
+def test_a_customer_with_refunds_only_is_in_no_buyer_scheme(refunds_warehouse: Path) -> None:
+    # WHEN the customer with credit notes and no purchase (C4) is read
+    row = query(
+        refunds_warehouse,
+        "select has_purchased, lifecycle_stage, rfm_segment, abc_class, is_key_account, "
+        "value_tier, value_class, composite_tier, strategy_quadrant, cluster_id "
+        "from marts.customer_segments where customer_id = 'C4'",
+    )
+    refunds = query(
+        refunds_warehouse,
+        "select sum(net_revenue) from marts.orders where customer_id = 'C4'",
+    )
+    # THEN it is no buyer: a prospect, in no scheme; its refunds stay in the orders mart
+    assert row == [(False, "prospect", None, None, None, None, None, None, None, None)]
+    assert refunds == [(Decimal("-50.00"),)]

@@ -138,8 +138,8 @@ def edit(path: Path, old: str, new: str) -> None:
             "audience_definitions",
             "win_back,win_back,120,,,0.5,",
             "win_back,win_back,120,,,1.5,",
-            "must hold: days >= 1 and min_probability_alive between 0 and 1 where rule = "
-            "'win_back'",
+            "must hold: days >= 1 and min_probability_alive between 0 and 1 where is_active "
+            "and rule = 'win_back'",
             id="probability-above-one",
         ),
         pytest.param(

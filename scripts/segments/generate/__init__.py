@@ -23,7 +23,11 @@ staging models must quarantine (`quarantined`), repair (`repaired`) or merge
   `missing_key` (blank order_id), `unknown_customer` (`C8xxxxxxx`),
   `non_positive_amount` (`0.00` or negative), `absurd_amount` (over 10,000,000 USD),
   `future_date` (in 2099), `invalid_timestamp` (`INVALID_TIMESTAMPS`),
-  `invalid_number` (`INVALID_NUMBERS`), `unknown_currency` (`ZZZ`).
+  `invalid_number` (`INVALID_NUMBERS`, `NaN` and `inf` among them),
+  `unknown_currency` (`ZZZ`), `out_of_range` (`OUT_OF_RANGE_AMOUNTS`).
+- orders, credit notes (`refunds`): clean ones (about 1% of orders, a quarter
+  naming no order), refund-only customers, and quarantined ones:
+  `refund_exceeds_order`, `refund_of_cancelled_order`, `unknown_refunded_order`.
 - orders, duplicates: exact copies, and copies with another channel (last row wins).
 - order_items and events, duplicates: exact copies of whole rows.
 
@@ -31,7 +35,8 @@ The package, one subject per module: `reference` (calendar, countries, names,
 rates), `frames` (text columns and CSV formatting), `writer` (part files, the
 tally), one module per raw table (`customers`, `orders`, `order_items`,
 `products`, `fx_rates`, `sales_reps`, `invoices`, `events`, `tickets`,
-`wallet_estimates`, `leads`), `defects` (the dirty rows), `chunk` (one chunk of
+`wallet_estimates`, `leads`), `refunds` (credit notes), `defects` (the dirty
+rows), `chunk` (one chunk of
 customers) and `command` (`segments generate`).
 """
 
@@ -47,9 +52,11 @@ from segments.generate.reference import (
     MANIFEST_NAME,
     ORDER_DEFECTS,
 )
+from segments.generate.refunds import BAD_REFUNDS
 from segments.generate.writer import Manifest
 
 __all__ = [
+    "BAD_REFUNDS",
     "CHUNK_SIZE",
     "FORMATS",
     "FX_LEVELS",
