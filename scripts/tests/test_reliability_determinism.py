@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from segments import cli, project
+from segments import cli, dbt
 from tests.conftest import DirtyBuild
 from tests.reliability import content_digest, copy_warehouse
 
@@ -29,18 +29,20 @@ class Rebuild:
 def rebuilt(dirty_build: DirtyBuild, tmp_path_factory: pytest.TempPathFactory) -> Rebuild:
     """WHEN the dirty build's raw files are built again over a copy of its warehouse
     (a repeat run), with 4 dbt threads instead of the profile's 2."""
-    warehouse = copy_warehouse(
-        dirty_build.path, tmp_path_factory.mktemp("rebuild") / "warehouse.duckdb"
-    )
+    root = tmp_path_factory.mktemp("rebuild")
+    warehouse = copy_warehouse(dirty_build.path, root / "warehouse.duckdb")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DUCKDB_PATH", str(warehouse))
+        # dbt's artifacts of this build in a folder of its own (other workers' dbt
+        # calls write the project's target/ci meanwhile)
+        patch.setattr(dbt, "target_path", lambda target: root / "target")
         code = cli.main(
             [
                 *("build", "--raw-dir", str(dirty_build.raw_dir), "--target", "ci"),
                 *("--threads", str(THREADS)),
             ]
         )
-    run_results = project.project_dir() / "target" / "ci" / "run_results.json"
+    run_results = root / "target" / "run_results.json"
     threads = json.loads(run_results.read_text())["args"]["threads"]
     return Rebuild(warehouse, code, threads)
 
