@@ -32,13 +32,19 @@ from pathlib import Path
 import duckdb
 
 from segments import options, project, seed_checks, settings
-from segments.build import parse_vars, positive_int, storage_explained, warehouse_lock
+from segments.build import (
+    HISTORY,
+    history_periods,
+    parse_vars,
+    positive_int,
+    storage_explained,
+    warehouse_lock,
+)
 from segments.dbt import run_dbt
 from segments.errors import SegmentsError
 
 PERIODS = ("week", "month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
-HISTORY = "marts.customer_segment_history"
 SCRATCH_SUFFIX = ".backfill"
 DEFAULT_BATCH = 12
 
@@ -242,11 +248,7 @@ def periods_in_history(warehouse: Path) -> set[date]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         if not _has_table(con, "marts", "customer_segments"):
             raise SegmentsError(f"{warehouse} has no marts yet; run `segments build` first")
-        if not _has_table(con, "marts", "customer_segment_history"):
-            return set()
-        return {
-            row[0] for row in con.sql(f"select distinct period_start from {HISTORY}").fetchall()
-        }
+    return history_periods(warehouse)
 
 
 def rules_unlike_the_build(warehouse: Path, dbt_vars: dict[str, object]) -> list[str]:

@@ -157,3 +157,35 @@ def test_two_clusters_with_one_name_are_told_apart_by_number() -> None:
 def test_a_configuration_that_cannot_work_names_its_var(values: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         ClusterConfig.from_config(**values)
+
+
+def test_the_upper_end_of_the_k_range_is_tried() -> None:
+    # GIVEN three separated groups and a k range that ends at 3
+    frame = customers(THREE_GROUPS)
+    # WHEN clustered THEN k = 3, the range's last value, is chosen
+    result = assign_clusters(frame, ClusterConfig(k_min=2, k_max=3, seed=1))
+    assert result["clusters_chosen"].unique().tolist() == [3]
+    assert by_group(result).to_dict() == {"g1": {1}, "g2": {2}, "g0": {3}}
+
+
+def test_features_are_scaled_so_a_wide_feature_does_not_decide_alone() -> None:
+    # GIVEN two groups that differ only in frequency (2 against 6 purchases, tight), and a
+    # spend spread widely over five orders of magnitude in both, with no groups in it
+    rng = np.random.default_rng(3)
+    size = 300
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"g{i % 2}-{i:04d}" for i in range(size)],
+            "recency_days": 30.0,
+            "frequency": np.where(np.arange(size) % 2 == 0, 2.0, 6.0)
+            * rng.uniform(0.97, 1.03, size),
+            "monetary": np.exp(rng.uniform(np.log(10), np.log(1_000_000), size)),
+            "predicted_clv": 100.0,
+        }
+    )
+    # WHEN clustered into two
+    result = assign_clusters(frame, ClusterConfig(k_min=2, k_max=2, seed=5))
+    # THEN the clusters are the frequency groups: scaled, the tight split in frequency
+    # outweighs the wide, structureless spend (unscaled, spend would split them)
+    groups = by_group(result).to_dict()
+    assert len(groups["g0"]) == 1 and len(groups["g1"]) == 1 and groups["g0"] != groups["g1"]
