@@ -49,8 +49,8 @@ dbt-test: $(STAMP)
 	$(BIN)/segments generate --customers 2000 --seed 7 --out $(TEST_DIR)/raw
 	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/segments build --raw-dir $(TEST_DIR)/raw --target ci
 	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/dbt test --target ci --select tag:after_first_build
-	# Three past months, so the history's tests (migrations and shares add up) compare periods.
-	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/segments backfill --target ci --from 2025-09 --to 2025-11
+	# Two past months, so the history's tests (migrations and shares add up) compare periods.
+	DUCKDB_PATH=$(TEST_DIR)/test.duckdb $(BIN)/segments backfill --target ci --from 2025-10 --to 2025-11
 
 pytest: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
