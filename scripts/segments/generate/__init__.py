@@ -29,6 +29,11 @@ staging models must quarantine (`quarantined`), repair (`repaired`) or merge
   naming no order), refund-only customers, and quarantined ones:
   `refund_exceeds_order`, `refund_of_cancelled_order`, `unknown_refunded_order`.
 - orders, duplicates: exact copies, and copies with another channel (last row wins).
+- order_items, quarantined (extra lines numbered from 1000): `invalid_number`
+  (quantities `2.5`, `1e3`, `0x10`), `out_of_range` (a quantity of 10,000,000).
+- invoices, quarantined (copies under fresh ids): `invalid_timestamp` (no issue
+  date), `unknown_currency` (`ZZZ`). events, quarantined: `unknown_customer`.
+  tickets, repaired: `invalid_optional_number` (a score of `2.5`).
 - order_items and events, duplicates: exact copies of whole rows.
 
 The package, one subject per module: `reference` (calendar, countries, names,
@@ -49,8 +54,10 @@ from segments.generate.reference import (
     FORMATS,
     FX_LEVELS,
     INVALID_TIMESTAMPS,
+    LINE_DEFECT_FIRST,
     MANIFEST_NAME,
     ORDER_DEFECTS,
+    OUT_OF_RANGE_QUANTITY,
 )
 from segments.generate.refunds import BAD_REFUNDS
 from segments.generate.writer import Manifest
@@ -61,9 +68,11 @@ __all__ = [
     "FORMATS",
     "FX_LEVELS",
     "INVALID_TIMESTAMPS",
+    "LINE_DEFECT_FIRST",
     "MANIFEST_NAME",
     "NOT_GENERATED",
     "ORDER_DEFECTS",
+    "OUT_OF_RANGE_QUANTITY",
     "Manifest",
     "generate",
     "generated_columns",

@@ -9,8 +9,11 @@ import numpy as np
 from segments.generate.customers import _people, _render_customers
 from segments.generate.defects import (
     _customers_with_defects,
+    _events_with_defects,
+    _invoices_with_defects,
+    _lines_with_defects,
     _orders_with_defects,
-    _with_line_duplicates,
+    _tickets_with_defects,
 )
 from segments.generate.events import _events
 from segments.generate.frames import Rows
@@ -41,9 +44,12 @@ def _chunk(
     events = _events(rng, people, catalogue, sequences)
     yield "customers", customers
     yield "orders", _orders_with_defects(rng, orders, tests, sequences, tally)
-    yield "order_items", _with_line_duplicates(rng, "order_items", items, tally)
-    yield "invoices", _invoices(rng, orders, sequences)
-    yield "events", _with_line_duplicates(rng, "events", events, tally)
-    yield "tickets", _tickets(rng, orders, sequences)
+    yield "order_items", _lines_with_defects(rng, items, tally)
+    yield (
+        "invoices",
+        _invoices_with_defects(rng, _invoices(rng, orders, sequences), sequences, tally),
+    )
+    yield "events", _events_with_defects(rng, events, sequences, tally)
+    yield "tickets", _tickets_with_defects(rng, _tickets(rng, orders, sequences), tally)
     yield "wallet_estimates", _wallet_estimates(rng, orders)
     yield "leads", _leads(rng, people, clean_customers, sequences)

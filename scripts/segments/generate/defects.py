@@ -13,6 +13,7 @@ from segments.generate.frames import (
     _C_CITY_FIRST,
     _C_CURRENCY,
     _CITIES,
+    Rows,
     _counts,
     _ids,
     _interleave,
@@ -23,7 +24,6 @@ from segments.generate.frames import (
     _take,
     _text,
     _timestamps,
-    _with_exact_duplicates,
 )
 from segments.generate.orders import _clean_order_rows, _order_rows, _Orders
 from segments.generate.reference import (
@@ -32,13 +32,17 @@ from segments.generate.reference import (
     CUSTOMER_DEFECT_RATES,
     END_S,
     INVALID_NUMBERS,
+    INVALID_QUANTITIES,
     INVALID_TIMESTAMPS,
+    LINE_DEFECT_FIRST,
+    LINE_DEFECT_RATE,
     LINE_DUPLICATE_RATE,
     ORDER_CHANNELS,
     ORDER_DEFECT_RATE,
     ORDER_DEFECTS,
     ORDER_DUPLICATE_RATE,
     OUT_OF_RANGE_AMOUNTS,
+    OUT_OF_RANGE_QUANTITY,
     REPORTING_CURRENCY,
     TEST_EMAIL_DOMAIN,
     TEXT,
@@ -48,12 +52,6 @@ from segments.generate.reference import (
 )
 from segments.generate.refunds import _refunds
 from segments.generate.writer import _Sequences, _Tally
-
-
-def _with_line_duplicates(rng: Rng, table: str, frame: Frame, tally: _Tally) -> _Interleaved:
-    count = min(_counts(rng, _length(frame), LINE_DUPLICATE_RATE), _length(frame))
-    tally.duplicates[table] += count
-    return _with_exact_duplicates(rng, frame, count)
 
 
 @dataclass(frozen=True)
@@ -242,3 +240,69 @@ def _duplicate_orders(rng: Rng, frame: Frame, tally: _Tally) -> tuple[Frame, np.
     ]
     tally.duplicates["orders"] += len(sources)
     return copies, sources
+
+
+def _lines_with_defects(rng: Rng, items: Frame, tally: _Tally) -> Rows:
+    """Extra lines (numbered from LINE_DEFECT_FIRST, on clean orders) whose quantity no
+    integer column takes (`INVALID_QUANTITIES`: invalid_number) or beyond its limit
+    (`OUT_OF_RANGE_QUANTITY`: out_of_range), then exact copies of lines."""
+    if not _length(items):
+        return items
+    invalid = _counts(rng, _length(items), LINE_DEFECT_RATE)
+    beyond = _counts(rng, _length(items), LINE_DEFECT_RATE)
+    rows = _take(items, rng.integers(0, _length(items), invalid + beyond))
+    rows["line_number"] = (LINE_DEFECT_FIRST + np.arange(invalid + beyond)).astype(TEXT)
+    rows["quantity"][:invalid] = _text(INVALID_QUANTITIES)[
+        np.arange(invalid) % len(INVALID_QUANTITIES)
+    ]
+    rows["quantity"][invalid:] = OUT_OF_RANGE_QUANTITY
+    tally.quarantine("order_items", "invalid_number", invalid)
+    tally.quarantine("order_items", "out_of_range", beyond)
+    copies = min(_counts(rng, _length(items), LINE_DUPLICATE_RATE), _length(items))
+    sources = rng.choice(_length(items), size=copies, replace=False)
+    tally.duplicates["order_items"] += copies
+    extra = {name: np.concatenate([rows[name], items[name][sources]]) for name in items}
+    return _interleave(rng, items, extra, np.concatenate([np.full(invalid + beyond, -1), sources]))
+
+
+def _invoices_with_defects(rng: Rng, invoices: Frame, sequences: _Sequences, tally: _Tally) -> Rows:
+    """Copies of invoices under fresh ids without an issue date (invalid_timestamp) or in
+    a currency without rates (unknown_currency)."""
+    if not _length(invoices):
+        return invoices
+    undated = _counts(rng, _length(invoices), ORDER_DEFECT_RATE)
+    foreign = _counts(rng, _length(invoices), ORDER_DEFECT_RATE)
+    rows = _take(invoices, rng.integers(0, _length(invoices), undated + foreign))
+    rows["invoice_id"] = _ids("INV", sequences.take("invoice", undated + foreign), 9)
+    rows["issued_date"][:undated] = ""
+    rows["currency"][undated:] = UNKNOWN_CURRENCY
+    tally.quarantine("invoices", "invalid_timestamp", undated)
+    tally.quarantine("invoices", "unknown_currency", foreign)
+    return _interleave(rng, invoices, rows, np.full(undated + foreign, -1))
+
+
+def _tickets_with_defects(rng: Rng, tickets: Frame, tally: _Tally) -> Frame:
+    """A few closed tickets scored `2.5`: no whole number (repaired invalid_optional_number)."""
+    scored = np.flatnonzero(tickets["satisfaction_score"] != "")
+    chosen = rng.permutation(scored)[: _counts(rng, len(tickets["ticket_id"]), ORDER_DEFECT_RATE)]
+    tickets = dict(tickets)
+    tickets["satisfaction_score"] = tickets["satisfaction_score"].copy()
+    tickets["satisfaction_score"][chosen] = "2.5"
+    tally.repair("tickets", "invalid_optional_number", len(chosen))
+    return tickets
+
+
+def _events_with_defects(rng: Rng, events: Frame, sequences: _Sequences, tally: _Tally) -> Rows:
+    """Events of customers the CRM does not have (unknown_customer), then exact copies."""
+    if not _length(events):
+        return events
+    unknown = _counts(rng, _length(events), ORDER_DEFECT_RATE)
+    rows = _take(events, rng.integers(0, _length(events), unknown))
+    rows["event_id"] = _ids("E", sequences.take("event", unknown), 10)
+    rows["customer_id"] = _ids("C", sequences.take("unknown_customer", unknown), 8)
+    tally.quarantine("events", "unknown_customer", unknown)
+    copies = min(_counts(rng, _length(events), LINE_DUPLICATE_RATE), _length(events))
+    sources = rng.choice(_length(events), size=copies, replace=False)
+    tally.duplicates["events"] += copies
+    extra = {name: np.concatenate([rows[name], events[name][sources]]) for name in events}
+    return _interleave(rng, events, extra, np.concatenate([np.full(unknown, -1), sources]))

@@ -313,6 +313,12 @@ REFUND_ONLY_RATE = 0.002  # of customers: a credit note and no order
 LINE_DUPLICATE_RATE = 0.0005  # order_items and events
 
 
+LINE_DEFECT_RATE = 0.0005  # order_items: per reason (invalid_number, out_of_range)
+LINE_DEFECT_FIRST = 1000  # the line numbers of the defective extra lines start here
+INVALID_QUANTITIES = ("2.5", "1e3", "0x10")  # no integers
+OUT_OF_RANGE_QUANTITY = "10000000"  # above var value_limits' order_items.quantity
+
+
 ORDER_DEFECTS = (
     "missing_key",
     "unknown_customer",
