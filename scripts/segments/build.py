@@ -40,7 +40,7 @@ import duckdb
 import yaml
 
 from segments import landing, load, options, project, quality, seed_checks, settings, spark
-from segments.dbt import parse_project, run_dbt
+from segments.dbt import SEED_TESTS, parse_project, run_dbt
 from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
 SUMMARY_SCHEMAS = ("marts", "audit")
@@ -311,8 +311,8 @@ def build(
                     args += ["--threads", str(threads)]
                 if select:
                     args += ["--select", *select]
-                if exclude:
-                    args += ["--exclude", *exclude]
+                # The seeds' data tests ran before dbt, on the same files (seed_checks).
+                args += ["--exclude", SEED_TESTS, *(exclude or [])]
                 held = history_periods(work_copy)
                 results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
                 removed = sorted(held - history_periods(work_copy))

@@ -19,6 +19,9 @@ from segments import project
 from segments.errors import SegmentsError
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
+# The data tests seeds/_seeds.yml gives the seeds: `segments build` runs them on the
+# seed files before dbt runs (seed_checks), so its dbt builds leave them out.
+SEED_TESTS = "path:seeds/_seeds.yml,resource_type:test"
 # How many of a failing test's rows the error message shows.
 FAILING_ROWS_SHOWN = 3
 

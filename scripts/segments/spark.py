@@ -30,7 +30,7 @@ import jinja2
 import yaml
 
 from segments import load, project, seed_checks, settings, spark_python, sql
-from segments.dbt import parse_project, run_dbt
+from segments.dbt import SEED_TESTS, parse_project, run_dbt
 from segments.errors import SegmentsError
 
 TARGET = "spark"
@@ -180,8 +180,9 @@ def build(
     # The unit tests of incremental runs (tag after_first_build) read the model's own
     # table as it was before a run; on Spark the incremental models are full tables.
     incremental_tests = "tag:after_first_build"
+    # (and the seeds' data tests ran before Spark started, as for DuckDB)
     results = run_dbt(
-        ["build", *options, "--exclude", *downstream, incremental_tests],
+        ["build", *options, "--exclude", *downstream, incremental_tests, SEED_TESTS],
         placeholder,
         target,
         manifest,
@@ -190,7 +191,10 @@ def build(
         spark_python.run_model(spark, node, manifest, folder / "python")
         print(f"python model {node.name}: written to {node.schema}.{node.alias}")
     rest = run_dbt(
-        ["build", *options, "--select", *downstream, "--exclude", *python, incremental_tests],
+        [
+            *("build", *options, "--select", *downstream),
+            *("--exclude", *python, incremental_tests, SEED_TESTS),
+        ],
         placeholder,
         target,
         manifest,
