@@ -3,12 +3,14 @@ gives it.
 
 The seeds' data tests (not_null, unique, accepted_values, accepted_range,
 relationships, primary_key, expression_is_true) are the rules, written once in
-`_seeds.yml`; dbt runs them after it loads the seeds, this module runs the
-same tests on the CSV files first, in an in-memory DuckDB, so a blank audience
-threshold or a share of 2 fails in a second naming the file, the line, the
-value and the rule. The conditions of custom category rules and audience
-targets are then run on one row of typed nulls, so a condition that only fails
-when it runs (`first_order_date > 'soon'`) is refused naming its rule.
+`_seeds.yml`. This module runs them on the CSV files, in an in-memory DuckDB,
+before dbt runs, so a blank audience threshold or a share of 2 fails in a
+second naming the file, the line, the value and the rule; `segments build`
+then leaves them out of its dbt build (`dbt.SEED_TESTS`), while `dbt build`
+run directly runs them after it loads the seeds. The conditions of custom
+category rules and audience targets are then run on one row of typed nulls, so
+a condition that only fails when it runs (`first_order_date > 'soon'`) is
+refused naming its rule.
 """
 
 from __future__ import annotations

@@ -279,16 +279,17 @@ def test_a_period_run_replaces_the_run_periods_and_keeps_the_rest(
     assert added == {current: ["filled"], date(2020, 1, 1): []}
 
 
-def test_a_build_on_other_data_starts_a_new_history_and_the_same_data_keeps_it(
+def test_the_same_data_keeps_the_history_and_other_data_starts_a_new_one(
     built: tuple[Path, Path], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    raw_dir, warehouse = built
+    _, warehouse = built
     # GIVEN two months backfilled
     filled = copy_of(warehouse, tmp_path)
     backfill.backfill(filled, "ci", months("2025-08", "2025-09"), "month", 2, False, {})
-    files = load.find_raw_files(raw_dir)
-    # WHEN the same files are built again THEN the history keeps both months
-    same = build.build(filled, "ci", files, project.column_mapping(), {})
+    # WHEN the history is built again on the same data THEN it keeps both months
+    same = build.build(
+        filled, "ci", None, project.column_mapping(), {}, select=["customer_segment_history"]
+    )
     assert same["history_removed"] == []
     assert set(months("2025-08", "2025-09")) <= set(rows_per_period(filled))
     # WHEN other data (another company's, fewer customers) is built over it
