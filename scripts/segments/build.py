@@ -44,6 +44,8 @@ from segments.dbt import SEED_TESTS, parse_project, run_dbt
 from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
 SUMMARY_SCHEMAS = ("marts", "audit")
+# selectors.yml: the full build but the seeds' data tests (dbt.SEED_TESTS).
+BUILD_SELECTOR = "segments_build"
 WORK_DIR_NAME = ".warehouse-build"
 WAL_SUFFIX = ".wal"
 COPY_CHUNK_BYTES = 16 * 1024 * 1024
@@ -309,10 +311,12 @@ def build(
                     args.append("--full-refresh")
                 if threads is not None:
                     args += ["--threads", str(threads)]
-                if select:
-                    args += ["--select", *select]
                 # The seeds' data tests ran before dbt, on the same files (seed_checks).
-                args += ["--exclude", SEED_TESTS, *(exclude or [])]
+                if select or exclude:
+                    args += ["--select", *select] if select else []
+                    args += ["--exclude", SEED_TESTS, *(exclude or [])]
+                else:
+                    args += ["--selector", BUILD_SELECTOR]
                 held = history_periods(work_copy)
                 results = run_dbt(args, database=work_copy, target=target, manifest=manifest)
                 removed = sorted(held - history_periods(work_copy))
