@@ -1,15 +1,13 @@
 {#
     Salted SHA-256 of a PII value, normalised first (trimmed, lower-case) so
-    the same email hashes the same however it was typed. The salt comes from
-    the SEGMENTS_PII_SALT environment variable, else var('pii_salt').
-    Null in, null out.
+    the same email hashes the same however it was typed. Null in, null out.
+    The salt is the session's (DuckDB: the SQL variable segments_pii_salt;
+    Spark: the setting spark.segments.pii_salt_hex), which the runner sets from
+    the SEGMENTS_PII_SALT environment variable (scripts/segments/pii.py): it is
+    never compiled into the SQL, so no view, log or artifact holds it.
 #}
 {% macro hash_pii(column) -%}
     {{ return(adapter.dispatch('hash_pii', 'customer_segments')(column)) }}
-{%- endmacro %}
-
-{% macro pii_salt() -%}
-    {{ return(env_var('SEGMENTS_PII_SALT', var('pii_salt'))) }}
 {%- endmacro %}
 
 {% macro default__hash_pii(column) -%}
@@ -21,14 +19,18 @@
 
 {% macro duckdb__hash_pii(column) -%}
     case
-        when {{ customer_segments.clean_text(column) }} is not null
-            then sha256('{{ customer_segments.pii_salt() }}' || lower({{ customer_segments.clean_text(column) }}))
+        when {{ customer_segments.clean_text(column) }} is null then null
+        when getvariable('segments_pii_salt') is null
+            then error('hash_pii: no PII salt on this connection; run dbt with the project profile (its segments.duckdb_plugin sets it)')
+        else sha256(getvariable('segments_pii_salt') || lower({{ customer_segments.clean_text(column) }}))
     end
 {%- endmacro %}
 
 {% macro spark__hash_pii(column) -%}
     case
-        when {{ customer_segments.clean_text(column) }} is not null
-            then sha2(concat('{{ customer_segments.pii_salt() }}', lower({{ customer_segments.clean_text(column) }})), 256)
+        when {{ customer_segments.clean_text(column) }} is null then null
+        when unhex('${spark.segments.pii_salt_hex}') is null
+            then raise_error('hash_pii: no PII salt in this Spark session; build with segments build --target spark')
+        else sha2(concat(cast(unhex('${spark.segments.pii_salt_hex}') as string), lower({{ customer_segments.clean_text(column) }})), 256)
     end
 {%- endmacro %}

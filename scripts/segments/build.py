@@ -39,7 +39,17 @@ from typing import Any
 import duckdb
 import yaml
 
-from segments import landing, load, options, project, quality, seed_checks, settings, spark
+from segments import (
+    landing,
+    load,
+    options,
+    pii,
+    project,
+    quality,
+    seed_checks,
+    settings,
+    spark,
+)
 from segments.dbt import SEED_TESTS, parse_project, run_dbt
 from segments.errors import SegmentsError, StorageError, WarehouseLockedError
 
@@ -210,6 +220,11 @@ def parse_vars(text: str | None) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise SegmentsError(f"--vars must be a mapping like '{{rfm_bins: 4}}', got {text!r}")
     known = project.project_vars()
+    if "pii_salt" in parsed:
+        raise SegmentsError(
+            f"--vars: the PII salt is not a var (vars are written to dbt's artifacts and "
+            f"logs); set the environment variable {pii.ENVIRONMENT_VARIABLE}"
+        )
     for key in parsed:
         project.check_key(str(key), known, "--vars: unknown var")
     if isinstance(parsed.get("raw_columns"), dict):

@@ -13,24 +13,34 @@ still holds them (its staging layer). `key_accounts` is the sales list: the
 key accounts with their service policy and the coverage of their class and
 region (marts.sales_coverage). Beside each file, `<name>.manifest.json`
 says what it is: audience, as-of date, rule version, row count, columns.
+
+Every file is written inside --out (a name that would lead out of it is
+refused). A CSV text cell that starts with `=`, `+`, `-`, `@`, a tab or a
+carriage return gets a leading `'`, so a spreadsheet shows it as text and
+never runs it as a formula (OWASP, CSV injection); number and date columns
+are left as they are (a number is never a formula), and so is Parquet.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from segments import options, project
+from segments import options, project, sql
 from segments.errors import SegmentsError
 from segments.report import has_table, open_warehouse
 
 FORMATS = ("csv", "parquet")
 KEY_ACCOUNTS = "key_accounts"
+# The first characters that make a spreadsheet read a CSV cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PII_COLUMNS = ("email",)
 
 AUDIENCE_QUERY = """
     select
@@ -135,7 +145,16 @@ def run(args: argparse.Namespace) -> int:
             raise SegmentsError(
                 f"--include-pii: {warehouse} holds no clear PII (no CRM customers were loaded)"
             )
+        for name in names:  # every name checked before any file is written
+            inside(args.out, f"{name}.{args.format}")
         args.out.mkdir(parents=True, exist_ok=True)
+        if args.include_pii:
+            print(
+                f"warning: --include-pii writes clear PII (column {', '.join(PII_COLUMNS)}) "
+                f"into {', '.join(f'{name}.{args.format}' for name in names)} in {args.out}; "
+                "keep these files where only the people allowed to see the emails can read them",
+                file=sys.stderr,
+            )
         for name in names:
             path, rows = export_one(con, name, args.out, args.format, args.include_pii)
             print(f"wrote {path} ({rows:,} rows)")
@@ -149,17 +168,17 @@ def export_one(
 ) -> tuple[Path, int]:
     """Write one audience (or the key-account list) and its manifest: (file, rows)."""
     template = KEY_ACCOUNTS_QUERY if name == KEY_ACCOUNTS else AUDIENCE_QUERY
-    sql = template.format(
+    query = template.format(
         pii=",\n        pii.email" if include_pii else "", pii_join=PII_JOIN if include_pii else ""
     )
     parameters: Sequence[str] = [] if name == KEY_ACCOUNTS else [name]
-    relation = con.sql(sql, params=parameters) if parameters else con.sql(sql)
-    path = out / f"{name}.{file_format}"
+    relation = con.sql(query, params=parameters) if parameters else con.sql(query)
+    path = inside(out, f"{name}.{file_format}")
     if file_format == "csv":
-        relation.write_csv(str(path), header=True)
+        neutralised(relation).write_csv(str(path), header=True)
     else:
         relation.write_parquet(str(path))
-    rows = con.execute(f"select count(*) from ({sql})", list(parameters)).fetchall()[0][0]
+    rows = con.execute(f"select count(*) from ({query})", list(parameters)).fetchall()[0][0]
     as_of, rule_version = con.execute(
         "select max(as_of_date), max(rule_version) from marts.customer_segments"
     ).fetchall()[0]
@@ -174,5 +193,33 @@ def export_one(
         "includes_pii": include_pii,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    (out / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    inside(out, f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return path, rows
+
+
+def inside(out: Path, file_name: str) -> Path:
+    """`out / file_name`, or an error when that path would not be inside `out`."""
+    path = out / file_name
+    if path.name != file_name or not path.resolve().is_relative_to(out.resolve()):
+        raise SegmentsError(
+            f"refusing to write {file_name!r}: it is not a file name inside {out} "
+            "(audience names are identifiers, see seeds/audience_definitions.csv)"
+        )
+    return path
+
+
+def neutralised(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """`relation` with every text cell that a spreadsheet would run as a formula prefixed
+    with a quote (see FORMULA_STARTS); other columns as they are."""
+    starts = ", ".join(sql.literal(start) for start in FORMULA_STARTS)
+    quote = sql.literal("'")
+    columns = []
+    for name, data_type in zip(relation.columns, relation.types, strict=True):
+        column = sql.identifier(name)
+        if str(data_type) == "VARCHAR":
+            column = (
+                f"case when left({column}, 1) in ({starts}) then {quote} || {column} "
+                f"else {column} end as {column}"
+            )
+        columns.append(column)
+    return relation.select(", ".join(columns))

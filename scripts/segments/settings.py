@@ -241,7 +241,6 @@ VARS: dict[str, Any] = {
     "source_warn_after_days": DAYS,
     "source_error_after_days": DAYS,
     "reporting_currency": Text(CURRENCY, "an ISO 4217 code like USD"),
-    "pii_salt": Text(),
     "test_account_email_patterns": Texts(shape="LIKE patterns"),
     "test_account_name_patterns": Texts(shape="LIKE patterns"),
     "quarantine_zero_amount_orders": Flag(),

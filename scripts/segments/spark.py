@@ -29,7 +29,7 @@ import duckdb
 import jinja2
 import yaml
 
-from segments import load, project, seed_checks, settings, spark_python, sql
+from segments import load, pii, project, seed_checks, settings, spark_python, sql
 from segments.dbt import SEED_TESTS, parse_project, run_dbt
 from segments.errors import SegmentsError
 
@@ -86,7 +86,7 @@ def session(target: str = TARGET) -> Any:
             "use .venv-spark/bin/segments for --target spark"
         ) from None
     builder = SparkSession.builder.enableHiveSupport().appName("segments")
-    for key, value in session_settings(target).items():
+    for key, value in (session_settings(target) | pii.spark_settings()).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

@@ -4,6 +4,7 @@ name unless --include-pii asks for the email."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from segments import cli, raw_schema
 from tests.conftest import DemoWarehouse
+from tests.reliability import copy_warehouse
 
 AUDIENCE_COLUMNS = [
     "customer_id",
@@ -144,3 +146,95 @@ def test_names_or_all_is_required(
 ) -> None:
     assert export(demo_warehouse.path, "--out", str(tmp_path)) == 1
     assert "name the audiences to export, or give --all" in capsys.readouterr().err
+
+
+@pytest.fixture
+def tampered(demo_warehouse: DemoWarehouse, tmp_path: Path) -> Path:
+    """A copy of the demo warehouse whose audiences hold a path as a name and a product id
+    shaped as a formula in every reason_product_id (and one reason starting with each
+    character a spreadsheet reads as a formula)."""
+    warehouse = copy_warehouse(demo_warehouse.path, tmp_path / "copy" / "warehouse.duckdb")
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            "update marts.audiences set audience = '../../escaped' where audience = 'win_back'"
+        )
+        con.execute(
+            """update marts.audiences set reason_product_id = '=HYPERLINK("http://x.invalid")'"""
+        )
+        con.execute(
+            """
+            update marts.audiences set reason = starts.start || 'SUM(A1)'
+            from (
+                select customer_id, audience,
+                    ['=', '+', '-', '@', chr(9), chr(13), 'ok '][
+                        row_number() over (order by customer_id) % 7 + 1
+                    ] as start
+                from marts.audiences where audience = 'cart_abandoned'
+            ) as starts
+            where audiences.customer_id = starts.customer_id
+                and audiences.audience = starts.audience
+            """
+        )
+    finally:
+        con.close()
+    return warehouse
+
+
+def test_an_audience_name_that_is_a_path_writes_nothing_outside(
+    tampered: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # WHEN an audience whose name leads out of --out is exported (alone, and with --all)
+    out = tmp_path / "a" / "b" / "out"
+    before = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert export(tampered, "../../escaped", "--out", str(out)) == 1
+    assert "refusing to write '../../escaped.csv'" in capsys.readouterr().err
+    assert export(tampered, "--all", "--out", str(out)) == 1
+    # THEN nothing was written, inside --out or outside it
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == before
+    assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_csv_cells_never_start_a_formula_and_parquet_is_unchanged(
+    tampered: Path, tmp_path: Path
+) -> None:
+    # WHEN an audience with formula-shaped text is exported as CSV and as Parquet
+    assert export(tampered, "cart_abandoned", "--out", str(tmp_path)) == 0
+    assert export(tampered, "cart_abandoned", "--out", str(tmp_path), "--format", "parquet") == 0
+    with (tmp_path / "cart_abandoned.csv").open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) >= 7
+    # THEN no CSV cell starts with a formula character; the text follows a quote
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    assert [row for row in rows for cell in row.values() if cell.startswith(starts)] == []
+    assert {row["reason_product_id"] for row in rows} == {"""'=HYPERLINK("http://x.invalid")"""}
+    assert {row["reason"][:2] for row in rows} >= {"'=", "'+", "'-", "'@", "'\t", "'\r", "ok"}
+    # and the Parquet file keeps the values as they are
+    parquet = duckdb.sql(
+        f"select reason_product_id, reason from '{tmp_path / 'cart_abandoned.parquet'}'"
+    ).fetchall()
+    assert {product for product, _ in parquet} == {'=HYPERLINK("http://x.invalid")'}
+    assert {reason[0] for _, reason in parquet} >= {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_negative_numbers_stay_numbers(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:
+    # GIVEN the key-account list, whose rep gap is negative where reps are spare
+    assert export(demo_warehouse.path, "key_accounts", "--out", str(tmp_path)) == 0
+    with (tmp_path / "key_accounts.csv").open(newline="", encoding="utf-8") as file:
+        gaps = [row["class_rep_gap"] for row in csv.DictReader(file)]
+    # THEN numbers are written as numbers (a number is never a formula), no quote added
+    assert gaps and all(gap == "" or float(gap) == float(gap) for gap in gaps)
+    assert not any(gap.startswith("'") for gap in gaps)
+
+
+def test_include_pii_warns_on_the_terminal(
+    demo_warehouse: DemoWarehouse, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # WHEN an export writes clear emails THEN the terminal says so, naming the column and files
+    assert export(demo_warehouse.path, "key_accounts", "--out", str(tmp_path), "--include-pii") == 0
+    error = capsys.readouterr().err
+    assert "warning: --include-pii writes clear PII (column email)" in error
+    assert "key_accounts.csv" in error
+    # and without it, no warning
+    assert export(demo_warehouse.path, "key_accounts", "--out", str(tmp_path)) == 0
+    assert "warning" not in capsys.readouterr().err

@@ -5,16 +5,16 @@ staging (intermediate, marts, audit, seeds), quarantined raw values included."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
-from segments import project, raw_schema
-from tests.conftest import DemoWarehouse
+from segments import cli, dbt, pii, project, raw_schema
+from tests.conftest import SALT_MARK, DemoWarehouse
+from tests.reliability import copy_warehouse
 
 # Everything after staging (where names are dropped and the rest hashed).
 DOWNSTREAM_SCHEMAS = ("intermediate", "marts", "audit", "config")
@@ -27,15 +27,8 @@ def con(demo_warehouse: DemoWarehouse) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
-@functools.cache
-def salt() -> str:
-    """The salt of a build without SEGMENTS_PII_SALT: the pii_salt var's default."""
-    config = yaml.safe_load((project.project_dir() / "dbt_project.yml").read_text())
-    return str(config["vars"]["customer_segments"]["pii_salt"])
-
-
 def salted_sha256(value: str) -> str:
-    return hashlib.sha256((salt() + value.strip().lower()).encode()).hexdigest()
+    return hashlib.sha256((pii.salt() + value.strip().lower()).encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -119,3 +112,91 @@ def test_no_raw_pii_value_in_clear_after_staging(
             leaks.append(f"{schema}.{table}.{column}: {[value for (value,) in found]}")
     # THEN no value appears, whole or inside a longer text (raw values as JSON too)
     assert leaks == []
+
+
+@pytest.fixture(scope="module")
+def docs_site(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dbt docs site of (a copy of) the demo warehouse, as `segments docs` writes it."""
+    warehouse = copy_warehouse(
+        demo_warehouse.path, tmp_path_factory.mktemp("docs-salt") / "warehouse.duckdb"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUCKDB_PATH", str(warehouse))
+        assert cli.main(["docs", "--target", "ci"]) == 0
+    return dbt.target_path("ci")
+
+
+def test_the_salt_is_in_no_file_view_or_table(
+    demo_warehouse: DemoWarehouse, con: duckdb.DuckDBPyConnection, docs_site: Path
+) -> None:
+    # GIVEN builds (and the docs site) made with a salt holding both kinds of quote
+    assert pii.salt().startswith(SALT_MARK) and "'" in pii.salt() and '"' in pii.salt()
+    mark = SALT_MARK.encode()
+    root = project.project_dir()
+    # WHEN every file dbt and the build wrote is read: artifacts, compiled and run SQL,
+    # the docs site, dbt's log, the warehouse and its landed raw files
+    files = [
+        path
+        for folder in (root / "target", root / "logs", demo_warehouse.path.parent)
+        for path in folder.rglob("*")
+        if path.is_file()
+    ]
+    names = {path.name for path in files}
+    assert {"manifest.json", "run_results.json", "static_index.html", "dbt.log"} <= names
+    assert any(path.suffix == ".sql" and "stg_crm__customers" in path.name for path in files)
+    # THEN none holds the salt
+    assert [str(path) for path in files if mark in path.read_bytes()] == []
+    # nor does any view definition or any text value of any table
+    views = con.execute("select schema_name, view_name, sql from duckdb_views()").fetchall()
+    assert [(schema, name) for schema, name, text in views if SALT_MARK in text] == []
+    texts = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type = 'VARCHAR' and table_catalog = current_database()"
+    ).fetchall()
+    assert len(texts) > 100
+    holding = [
+        f"{schema}.{table}.{column}"
+        for schema, table, column in texts
+        if con.execute(
+            f'select count(*) from "{schema}"."{table}" where contains("{column}", ?)',
+            [SALT_MARK],
+        ).fetchone()[0]
+    ]
+    assert holding == []
+
+
+def test_the_salt_is_no_var(capsys: pytest.CaptureFixture[str]) -> None:
+    # WHEN a salt is given as a dbt var (vars reach dbt's artifacts and logs)
+    code = cli.main(["build", "--target", "ci", "--vars", "{pii_salt: my-secret}"])
+    # THEN the build refuses it, pointing at the environment variable, and does not echo it
+    error = capsys.readouterr().err
+    assert code == 1 and pii.ENVIRONMENT_VARIABLE in error and "my-secret" not in error
+
+
+def test_hashing_without_the_plugin_fails_loudly(
+    demo_warehouse: DemoWarehouse, tmp_path: Path
+) -> None:
+    # GIVEN the SQL hash_pii compiles to, run on a connection the project's plugin did not set up
+    text = dbt.compile_inline(
+        "select lead_id, {{ hash_pii('contact_email') }} as contact_email_hash "
+        "from {{ ref('base_crm__leads') }} where quarantine_reason is null and duplicate_rank = 1",
+        tmp_path / demo_warehouse.path.name,  # compiling reads no data
+        "ci",
+    )
+    assert SALT_MARK not in text
+    plain = duckdb.connect(str(demo_warehouse.path), read_only=True)
+    try:
+        # THEN it stops with hash_pii's message instead of writing null hashes
+        with pytest.raises(duckdb.InvalidInputException, match="no PII salt"):
+            plain.execute(text).fetchall()
+        # and with the salt set (as the plugin does), it gives the stored hashes
+        pii.set_salt(plain)
+        computed = dict(plain.execute(text).fetchall())
+        stored = dict(
+            plain.execute(
+                "select lead_id, contact_email_hash from staging.stg_crm__leads"
+            ).fetchall()
+        )
+        assert computed == stored and len(stored) > 10
+    finally:
+        plain.close()

@@ -143,6 +143,27 @@ def edit(path: Path, old: str, new: str) -> None:
             id="probability-above-one",
         ),
         pytest.param(
+            "audience_definitions",
+            "cart_abandoned,cart_abandoned,",
+            "../../escaped,cart_abandoned,",
+            "seeds/audience_definitions.csv line 2 (audience = '../../escaped'",
+            id="audience-name-a-path",
+        ),
+        pytest.param(
+            "audience_definitions",
+            "cart_abandoned,cart_abandoned,",
+            "Cart Abandoned,cart_abandoned,",
+            "must hold: length(audience) <= 63 and regexp_replace(audience",
+            id="audience-name-not-an-identifier",
+        ),
+        pytest.param(
+            "audience_definitions",
+            "cart_abandoned,cart_abandoned,",
+            "key_accounts,cart_abandoned,",
+            "seeds/audience_definitions.csv line 2 (audience = 'key_accounts'",
+            id="audience-name-of-the-key-account-list",
+        ),
+        pytest.param(
             "composite_weights",
             "window_revenue,financial,0.25,",
             "window_revenue,financial,2,",

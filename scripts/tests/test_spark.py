@@ -6,13 +6,15 @@ Runs in .venv-spark (`make test-spark`); skipped where pyspark is not installed.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from segments import build, generate, load, project, spark, spark_python
+from segments import build, dbt, generate, load, pii, project, spark, spark_python
 from segments.errors import SegmentsError
+from tests.conftest import SALT_MARK
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: `make test-spark` runs this")
 
@@ -197,6 +199,27 @@ def test_clv_agrees_within_a_millionth(engines: duckdb.DuckDBPyConnection) -> No
                 assert duck_value is spark_value is None, row
             else:
                 assert math.isclose(duck_value, spark_value, rel_tol=1e-6, abs_tol=1e-12), row
+
+
+def test_hashes_are_the_same_and_the_salt_is_in_no_spark_file(
+    engines: duckdb.DuckDBPyConnection,
+) -> None:
+    # GIVEN both builds hashed with the tests' salt (both kinds of quote in it)
+    assert pii.salt().startswith(SALT_MARK) and "'" in pii.salt()
+    # WHEN the customers' email hashes of both engines are compared
+    differing = engines.execute(
+        """
+        select count(*), count(*) filter (where duck.email_hash is distinct from spark.email_hash)
+        from duck.marts.customers as duck
+        inner join spark.customers as spark on duck.customer_id = spark.customer_id
+        """
+    ).fetchone()
+    # THEN they are equal, and no file Spark or dbt wrote (tables, metastore, logs) holds it
+    assert differing[0] > 100 and differing[1] == 0
+    folders = (Path(os.environ[spark.DIR_VARIABLE]), dbt.target_path(spark.TARGET))
+    files = [path for folder in folders for path in folder.rglob("*") if path.is_file()]
+    assert len(files) > 50
+    assert [str(path) for path in files if SALT_MARK.encode() in path.read_bytes()] == []
 
 
 def test_spark_tables_live_under_the_spark_folder(engines: duckdb.DuckDBPyConnection) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from segments import sql
+from segments import pii, sql
 from segments.errors import SegmentsError
 
 
@@ -79,6 +79,7 @@ def run_direct(database: Path, plan: Mapping[str, Any]) -> dict[str, Any]:
     con = duckdb.connect(str(database))
     timings = []
     try:
+        pii.set_salt(con)  # as the project's dbt-duckdb plugin does for dbt
         for name, value in plan.get("settings", {}).items():
             con.execute(f"set {name} = '{value}'")
         for step in plan["steps"]:
