@@ -15,9 +15,11 @@ replaces the rows of exactly the periods of each run, so:
   periods (and the migrations into the period after each); at the end the
   tests of the history and of both run, and the scratch database is removed.
 
-It works on the warehouse itself (not on a copy, as `segments build` does),
-holding the build lock: the history of each finished run must outlive a
-failure of a later one.
+Like `segments build`, it holds the build lock and never writes to the live
+warehouse: each run works on a copy that is swapped in when the run ends
+(`segments.warehouse_file`), so readers are never refused and the history of
+each finished run outlives a failure of a later one; the tests run on a copy
+too.
 """
 
 from __future__ import annotations
@@ -32,16 +34,16 @@ from pathlib import Path
 import duckdb
 
 from segments import options, project, seed_checks, settings
-from segments.build import (
-    HISTORY,
-    history_periods,
-    parse_vars,
-    positive_int,
-    storage_explained,
-    warehouse_lock,
-)
+from segments.build import HISTORY, history_periods, parse_vars, positive_int
 from segments.dbt import run_dbt
 from segments.errors import SegmentsError
+from segments.warehouse_file import (
+    checkpoint_live,
+    storage_explained,
+    swap,
+    warehouse_lock,
+    work_copy,
+)
 
 PERIODS = ("week", "month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
@@ -107,6 +109,7 @@ def backfill(
     dbt_vars = settings.check_vars(dbt_vars | {"history_period": period})
     seed_checks.check_seeds()
     with storage_explained(warehouse), warehouse_lock(warehouse):
+        checkpoint_live(warehouse)  # a clear error for a file that is no DuckDB warehouse
         differing = rules_unlike_the_build(warehouse, dbt_vars)
         if differing:
             raise SegmentsError(
@@ -132,53 +135,55 @@ def backfill(
             if start not in todo:
                 print(f"{label(start, period)}  already in the history (--redo computes it again)")
         base = ["--target", target]
-        scratch = scratch_path(warehouse)
-        env = {"SEGMENTS_BACKFILL_PATH": str(scratch)}
-        try:
-            for number, runs in enumerate(chunks(todo, batch), start=1):
-                periods = {"history_periods": [day.isoformat() for day in runs]}
-                run_vars = dbt_vars | periods | {"history_period": period}
-                started = time.perf_counter()
-                run_dbt(
-                    [
-                        "run",
-                        *base,
-                        "--select",
-                        "tag:per_as_of",
-                        "customer_segment_history",
-                        "segment_summary",
-                        "tier_migrations",
-                        "--vars",
-                        json.dumps(run_vars),
-                    ],
-                    database=warehouse,
-                    target=target,
-                    env=env,
-                )
-                seconds = time.perf_counter() - started
-                customers = customers_per_period(warehouse, runs)
-                for start in runs:
-                    print(
-                        f"{label(start, period)}  {customers.get(start, 0):>10,} customers  "
-                        f"{seconds / len(runs):6.1f} s  (run {number}: {len(runs)} period(s) "
-                        f"in {seconds:.1f} s)"
+        for number, runs in enumerate(chunks(todo, batch), start=1):
+            periods = {"history_periods": [day.isoformat() for day in runs]}
+            run_vars = dbt_vars | periods | {"history_period": period}
+            started = time.perf_counter()
+            with work_copy(warehouse) as copy:
+                scratch = scratch_path(copy)
+                try:
+                    run_dbt(
+                        [
+                            "run",
+                            *base,
+                            "--select",
+                            "tag:per_as_of",
+                            "customer_segment_history",
+                            "segment_summary",
+                            "tier_migrations",
+                            "--vars",
+                            json.dumps(run_vars),
+                        ],
+                        database=copy,
+                        target=target,
+                        env={"SEGMENTS_BACKFILL_PATH": str(scratch)},
                     )
-        finally:
-            remove_scratch(scratch)
+                finally:
+                    remove_scratch(scratch)
+                customers = customers_per_period(copy, runs)
+                swap(copy, warehouse)
+            seconds = time.perf_counter() - started
+            for start in runs:
+                print(
+                    f"{label(start, period)}  {customers.get(start, 0):>10,} customers  "
+                    f"{seconds / len(runs):6.1f} s  (run {number}: {len(runs)} period(s) "
+                    f"in {seconds:.1f} s)"
+                )
         summary_vars = dbt_vars | {"history_period": period}
         started = time.perf_counter()
-        run_dbt(
-            [
-                "test",
-                *base,
-                "--select",
-                "customer_segment_history+",
-                "--vars",
-                json.dumps(summary_vars),
-            ],
-            database=warehouse,
-            target=target,
-        )
+        with work_copy(warehouse) as copy:
+            run_dbt(
+                [
+                    "test",
+                    *base,
+                    "--select",
+                    "customer_segment_history+",
+                    "--vars",
+                    json.dumps(summary_vars),
+                ],
+                database=copy,
+                target=target,
+            )
         print(
             f"history, segment_summary and tier_migrations tested in "
             f"{time.perf_counter() - started:.1f} s"
@@ -289,9 +294,9 @@ def customers_per_period(warehouse: Path, starts: Sequence[date]) -> dict[date, 
     return dict(rows)
 
 
-def scratch_path(warehouse: Path) -> Path:
-    """The scratch database of a backfill: `<warehouse>.backfill`, beside it, new."""
-    scratch = warehouse.with_name(warehouse.name + SCRATCH_SUFFIX)
+def scratch_path(database: Path) -> Path:
+    """The scratch database of a backfill run: `<copy>.backfill`, beside its copy, new."""
+    scratch = database.with_name(database.name + SCRATCH_SUFFIX)
     remove_scratch(scratch)  # left by a killed backfill
     return scratch
 

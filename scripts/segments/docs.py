@@ -4,6 +4,8 @@ Generates the site with `dbt docs generate --static` from the project and the
 warehouse's catalog (column types, row counts) into target/ (target/<target>
 for another target): `index.html` beside `manifest.json` and `catalog.json`,
 and `static_index.html`, the same site in one file that opens from disk.
+dbt opens its database read-write, so the catalog is read from a copy of the
+warehouse (removed after): readers connected to it (a BI tool) are no matter.
 With --serve it then serves that folder on 127.0.0.1 only (not on every
 network interface) until Ctrl-C.
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from segments import dbt, options, project
 from segments.errors import SegmentsError
+from segments.warehouse_file import snapshot, storage_explained
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -44,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
             f"no warehouse at {warehouse}: the docs read its catalog; run `make build` "
             "(or `segments build --raw-dir DIR`) first"
         )
-    site = dbt.generate_docs(warehouse, args.target)
+    with storage_explained(warehouse), snapshot(warehouse) as copy:
+        site = dbt.generate_docs(copy, args.target)
     print(f"wrote the dbt docs site to {site}; from disk: {site / 'static_index.html'}")
     if args.serve:
         server = docs_server(site, args.port)

@@ -12,19 +12,38 @@ beside the files the live warehouse reads, so until the new warehouse replaces
 it the old one keeps working. The files the live warehouse's views name are the
 ones in use; any other file is a left-over of a replaced, failed or killed
 build, removed by `remove_unreferenced`.
+
+Readers outlive a swap: a connection opened before it keeps reading the old
+warehouse file, whose raw views name the old files. So a swap first keeps the
+old file as a hard link in `retired/` (`retire`: no copy, no space the old
+file's readers do not hold anyway), and the files a retired warehouse reads
+stay in use while any process still has it open (DuckDB holds a shared lock
+on the file it reads); once none does, the link and its files are removed.
+
+The views name their files by absolute path. A warehouse moved with its
+landing folder is re-pointed at the files beside it by the next build or
+backfill (`repoint`, on its copy of the warehouse).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from segments import sql
+
 SUFFIX = ".parquet"
 RAW_SCHEMA = "raw"
+RETIRED = "retired"
+# A landing file as the raw views name it: read_parquet('<path>', ...).
+FILE_LITERAL = re.compile(r"read_parquet\('((?:[^']|'')*)'")
 
 
 @dataclass(frozen=True)
@@ -54,32 +73,102 @@ def new_version(folder: Path) -> Landing:
     return Landing(folder, time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}")
 
 
-def referenced_files(warehouse: Path) -> set[str]:
-    """The landing file names the warehouse's raw views read."""
-    if not warehouse.exists():
-        return set()
-    con = duckdb.connect(str(warehouse), read_only=True)
+def view_definitions(database: Path) -> list[tuple[str, str]]:
+    """(view, SQL) of each raw view of `database` (none without the file)."""
+    if not database.exists():
+        return []
+    con = duckdb.connect(str(database), read_only=True)
     try:
-        definitions = " ".join(
-            sql
-            for (sql,) in con.execute(
-                "select sql from duckdb_views() where schema_name = ?", [RAW_SCHEMA]
-            ).fetchall()
-        )
+        return con.execute(
+            "select view_name, sql from duckdb_views() where schema_name = ?", [RAW_SCHEMA]
+        ).fetchall()
     finally:
         con.close()
+
+
+def named_files(definition: str) -> list[Path]:
+    """The landing files a raw view's SQL reads."""
+    return [Path(match.replace("''", "'")) for match in FILE_LITERAL.findall(definition)]
+
+
+def referenced_files(warehouse: Path) -> set[str]:
+    """The landing file names the warehouse's raw views read."""
+    return {
+        path.name
+        for _, definition in view_definitions(warehouse)
+        for path in named_files(definition)
+    }
+
+
+def retire(warehouse: Path) -> None:
+    """Keep the warehouse file about to be replaced as a link in `retired/` (see above)."""
     folder = folder_for(warehouse)
-    return {path.name for path in folder.glob(f"*{SUFFIX}") if path.name in definitions}
+    if not warehouse.exists() or not folder.is_dir():
+        return
+    retired = folder / RETIRED
+    retired.mkdir(exist_ok=True)
+    link = retired / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    # On a file system without hard links, readers lose raw.* at the swap.
+    with suppress(OSError):
+        os.link(warehouse, link)
+
+
+def still_read(database: Path) -> bool:
+    """True while another process has `database` open (holds a lock on it)."""
+    handle = os.open(database, os.O_RDWR)
+    try:
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(handle)
+    return False
 
 
 def remove_unreferenced(warehouse: Path) -> None:
-    """Remove landing files the warehouse does not read (left by earlier builds)."""
+    """Remove landing files neither the warehouse nor a retired one still read reads."""
     folder = folder_for(warehouse)
     if not folder.is_dir():
         return
     in_use = referenced_files(warehouse)
+    retired = folder / RETIRED
+    for link in sorted(retired.glob("*")) if retired.is_dir() else []:
+        if still_read(link):
+            in_use |= referenced_files(link)
+        else:
+            link.unlink(missing_ok=True)
     for path in folder.glob(f"*{SUFFIX}"):
         if path.name not in in_use:
             path.unlink(missing_ok=True)
-    if not any(folder.iterdir()):
-        folder.rmdir()
+    for empty in (retired, folder):
+        if empty.is_dir() and not any(empty.iterdir()):
+            empty.rmdir()
+
+
+def repoint(database: Path, folder: Path) -> None:
+    """Point raw views whose files are gone at the files of the same name in `folder`
+    (a warehouse moved with its landing folder)."""
+    stale = [
+        (view, definition)
+        for view, definition in view_definitions(database)
+        if any(
+            not path.exists() and (folder / path.name).exists() for path in named_files(definition)
+        )
+    ]
+    if not stale:
+        return
+    con = duckdb.connect(str(database))
+    try:
+        for view, definition in stale:
+
+            def moved(match: re.Match[str]) -> str:
+                path = Path(match[1].replace("''", "'"))
+                if path.exists():
+                    return match[0]
+                return "read_parquet(" + sql.literal(str(folder / path.name))
+
+            replaced = FILE_LITERAL.sub(moved, definition)
+            con.execute(re.sub(r"(?i)^create view", "create or replace view", replaced))
+            print(f"note: raw.{view} re-pointed at {folder} (the warehouse was moved)")
+    finally:
+        con.close()

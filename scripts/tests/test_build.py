@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, cli, load, project
+from segments import build, cli, load, project, warehouse_file
 from segments.errors import InputFileError, SegmentsError, StorageError, WarehouseLockedError
 from tests.conftest import DemoWarehouse, write
 
@@ -127,8 +127,8 @@ def test_a_full_disk_is_reported_as_such_whichever_step_met_it(
     # GIVEN the error a full disk raises at the copy, in DuckDB, through the loader or dbt
     warehouse = tmp_path / "w.duckdb"
     # WHEN it leaves a build
-    with pytest.raises(StorageError) as raised, build.storage_explained(warehouse):
-        raise make_error(tmp_path / build.WORK_DIR_NAME / "w.duckdb")
+    with pytest.raises(StorageError) as raised, warehouse_file.storage_explained(warehouse):
+        raise make_error(tmp_path / warehouse_file.WORK_DIR_NAME / "w.duckdb")
     # THEN it says the disk is full, naming the warehouse's folder, and blames no file
     assert str(raised.value).startswith(
         f"disk full: the build needs more free space in {tmp_path} ("
@@ -142,8 +142,8 @@ def test_input_file_errors_are_left_to_the_loader(tmp_path: Path) -> None:
     unreadable = PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "orders.csv"))
     refused = InputFileError("orders.csv: required column 'ordered_at' is missing")
     # THEN neither is taken for a disk or folder problem
-    assert build.storage_problem(unreadable, warehouse) is None
-    assert build.storage_problem(refused, warehouse) is None
+    assert warehouse_file.storage_problem(unreadable, warehouse) is None
+    assert warehouse_file.storage_problem(refused, warehouse) is None
 
 
 def test_lock_holder_names_the_process_from_duckdbs_message() -> None:
@@ -151,16 +151,16 @@ def test_lock_holder_names_the_process_from_duckdbs_message() -> None:
         'IO Error: Could not set lock on file "/w.duckdb": Conflicting lock is held in '
         "/usr/bin/python3.11 (PID 999999999). See also https://duckdb.org/docs"
     )
-    assert build.lock_holder(message) == "PID 999999999: /usr/bin/python3.11"
-    assert build.lock_holder("IO Error: something else") == "another process"
+    assert warehouse_file.lock_holder(message) == "PID 999999999: /usr/bin/python3.11"
+    assert warehouse_file.lock_holder("IO Error: something else") == "another process"
 
 
 def test_write_ahead_log_without_its_database_is_refused(tmp_path: Path, orders_dir: Path) -> None:
     # GIVEN a DuckDB write-ahead log whose database file is gone
     warehouse = tmp_path / "warehouse.duckdb"
-    build.wal_for(warehouse).write_bytes(b"log of a deleted database")
+    warehouse_file.wal_for(warehouse).write_bytes(b"log of a deleted database")
     # WHEN the warehouse is built THEN the build refuses, and leaves the log
     with pytest.raises(StorageError, match="write-ahead log without its database file"):
         build.build(warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {})
-    assert build.wal_for(warehouse).read_bytes() == b"log of a deleted database"
+    assert warehouse_file.wal_for(warehouse).read_bytes() == b"log of a deleted database"
     assert not warehouse.exists()

@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from segments import build, cli, load, project
+from segments import build, cli, load, project, warehouse_file
 from tests.conftest import DemoWarehouse, write
 from tests.reliability import (
     SMALL_ORDERS,
@@ -199,7 +199,7 @@ def _stopped_build(
     child = BuildProcess(warehouse, raw_dir)
     try:
         child.wait_until_dbt_wrote_a_model()
-        assert build.work_dir_for(warehouse).is_dir()
+        assert warehouse_file.work_dir_for(warehouse).is_dir()
         second = _second_build(warehouse, raw_dir) if try_a_second_build else (0, 0.0, "")
         returncode = child.stop(signum)
     finally:
@@ -211,7 +211,7 @@ def _stopped_build(
         sha256_before,
         child.process.pid,
         returncode,
-        build.work_dir_for(warehouse).exists(),
+        warehouse_file.work_dir_for(warehouse).exists(),
         child.output(),
         *second,
     )
@@ -260,8 +260,9 @@ def test_next_build_after_a_kill_cleans_up_and_succeeds(
     build.build(killed_build.warehouse, "ci", files, project.column_mapping(), {})
     # THEN it removed the killed build's leftovers, and the warehouse holds the new data
     out = capsys.readouterr().out
-    assert f"note: removing {build.work_dir_for(killed_build.warehouse)}, left by an" in out
-    assert not (killed_build.warehouse.parent / build.WORK_DIR_NAME).exists()
+    left = warehouse_file.work_dir_for(killed_build.warehouse)
+    assert f"note: removing {left}, left by an" in out
+    assert not (killed_build.warehouse.parent / warehouse_file.WORK_DIR_NAME).exists()
     orders = query(killed_build.warehouse, "select order_id from marts.orders order by 1")
     assert orders == [("F1",), ("F2",), ("F3",)]
 
@@ -275,7 +276,7 @@ def test_interrupted_build_says_so_cleans_up_and_keeps_the_warehouse(
     assert stopped.returncode == 130
     assert stopped.output.rstrip().endswith("interrupted")
     assert not stopped.work_dir_left
-    assert not (tmp_path / build.WORK_DIR_NAME).exists()
+    assert not (tmp_path / warehouse_file.WORK_DIR_NAME).exists()
     # AND the warehouse is the previous one
     assert file_sha256(stopped.warehouse) == stopped.sha256_before
     assert content_digest(stopped.warehouse) == stopped.digest_before
@@ -287,7 +288,7 @@ def test_builds_of_two_warehouses_in_one_folder_keep_their_own_work_folders(
 ) -> None:
     # GIVEN warehouse A being built: its lock held and its work copy in place
     first = tmp_path / "first.duckdb"
-    work_copy = build.work_dir_for(first) / first.name
+    work_copy = warehouse_file.work_dir_for(first) / first.name
     work_copy.parent.mkdir(parents=True)
     work_copy.write_bytes(b"build in progress")
     with (tmp_path / "first.duckdb.lock").open("a") as lock:
@@ -301,7 +302,7 @@ def test_builds_of_two_warehouses_in_one_folder_keep_their_own_work_folders(
         assert code == 2
         assert "orders.csv: required column 'customer_id' is missing" in capsys.readouterr().err
         assert work_copy.read_bytes() == b"build in progress"
-        assert not build.work_dir_for(tmp_path / "second.duckdb").exists()
+        assert not warehouse_file.work_dir_for(tmp_path / "second.duckdb").exists()
     TALLY.faults_survived += 1
 
 
@@ -344,7 +345,7 @@ def test_build_stopped_while_loading_says_so_cleans_up_and_keeps_the_warehouse(
     assert child.output().rstrip().endswith(last_line)
     assert "Traceback" not in child.output()
     # AND it left no work folder, and the warehouse as it was
-    assert not (tmp_path / build.WORK_DIR_NAME).exists()
+    assert not (tmp_path / warehouse_file.WORK_DIR_NAME).exists()
     assert file_sha256(warehouse) == sha256_before
     TALLY.faults_survived += 1
 
@@ -393,7 +394,7 @@ def _killed_notebook_left_a_log(demo: DemoWarehouse, root: Path) -> Path:
     the file read-write, after a write: DuckDB's write-ahead log is left beside it."""
     warehouse = copy_warehouse(demo.path, root / "warehouse.duckdb")
     HeldConnection(warehouse, "read-write").kill()
-    assert build.wal_for(warehouse).exists()
+    assert warehouse_file.wal_for(warehouse).exists()
     return warehouse
 
 
@@ -421,7 +422,7 @@ def test_leftover_log_of_a_killed_notebook_goes_into_the_new_warehouse(
     assert code == 0, capsys.readouterr().err
     assert f"warehouse replaced: {warehouse} (readers connected before" in capsys.readouterr().out
     # AND the new warehouse opens with the new data and the notebook's write, no log beside it
-    assert not build.wal_for(warehouse).exists()
+    assert not warehouse_file.wal_for(warehouse).exists()
     assert query(warehouse, "select order_id from marts.orders order by 1") == [
         ("F1",),
         ("F2",),
@@ -452,7 +453,7 @@ def test_readers_keep_the_previous_warehouse_until_they_reconnect(
         # AND a new connection sees the new one, with the notebook's write, no log beside it
         assert query(warehouse, "select count(*) from marts.orders") == [(3,)]
         assert query(warehouse, "select answer from main.notebook_note") == [(42,)]
-        assert not build.wal_for(warehouse).exists()
+        assert not warehouse_file.wal_for(warehouse).exists()
     TALLY.faults_survived += 1
 
 
@@ -479,8 +480,8 @@ def test_build_refuses_a_warehouse_another_process_holds_read_write(
         assert len(err.splitlines()) == 1
         # AND the warehouse and the notebook's log are untouched, no work folder left
         assert file_sha256(warehouse) == sha256_before
-        assert build.wal_for(warehouse).exists()
-        assert not (tmp_path / build.WORK_DIR_NAME).exists()
+        assert warehouse_file.wal_for(warehouse).exists()
+        assert not (tmp_path / warehouse_file.WORK_DIR_NAME).exists()
         assert notebook.scalar("select answer from main.notebook_note") == "42"
     TALLY.faults_survived += 1
 
@@ -539,7 +540,7 @@ def test_disk_full_at_the_copy_keeps_the_warehouse(
         _assert_disk_full_reported(code, capsys.readouterr().err, disk)
         # AND the warehouse is as it was, the copy removed
         assert file_sha256(warehouse) == sha256_before
-        assert not (disk / build.WORK_DIR_NAME).exists()
+        assert not (disk / warehouse_file.WORK_DIR_NAME).exists()
     TALLY.faults_survived += 1
 
 
@@ -554,7 +555,7 @@ def test_disk_full_while_loading_is_not_blamed_on_the_input_file(
         code = _build_in_process(disk / "warehouse.duckdb", raw_dir)
         _assert_disk_full_reported(code, capsys.readouterr().err, disk)
         assert not (disk / "warehouse.duckdb").exists()
-        assert not (disk / build.WORK_DIR_NAME).exists()
+        assert not (disk / warehouse_file.WORK_DIR_NAME).exists()
     TALLY.faults_survived += 1
 
 
@@ -644,5 +645,5 @@ def test_duckdb_path_that_is_no_duckdb_file_is_refused_and_left_alone(
     assert message in err
     assert len(err.splitlines()) == 1
     assert path.is_dir() if contents is None else path.read_bytes() == contents
-    assert not (tmp_path / build.WORK_DIR_NAME).exists()
+    assert not (tmp_path / warehouse_file.WORK_DIR_NAME).exists()
     TALLY.faults_survived += 1

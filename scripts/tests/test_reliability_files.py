@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, cli, load
+from segments import cli, load, warehouse_file
 from tests.conftest import DemoWarehouse
 from tests.reliability import (
     SMALL_ORDERS,
@@ -275,7 +275,7 @@ def test_bad_file_is_refused_by_name_and_the_warehouse_keeps_its_content(
     # AND the warehouse is untouched, in bytes and in content, with no work folder left
     assert file_sha256(warehouse) == before
     assert content_digest(warehouse) == demo_digest
-    assert not (tmp_path / build.WORK_DIR_NAME).exists()
+    assert not (tmp_path / warehouse_file.WORK_DIR_NAME).exists()
     TALLY.files_rejected += 1
 
 
