@@ -118,6 +118,7 @@ def snapshot(warehouse: Path) -> Iterator[Path]:
             if held is None:
                 raise SegmentsError(f"no warehouse at {warehouse}")
             copy_held(held, warehouse, copy)
+        landing.repoint(copy, landing.folder_for(warehouse))
         yield copy
 
 
@@ -139,7 +140,9 @@ def checkpoint_live(warehouse: Path) -> None:
     writes; left beside a new file, it stops that file from opening. Refuses a
     warehouse another process holds read-write. Readers (read-only, as BI tools
     should connect) let no one checkpoint: the log, if any, then goes with the
-    copy (see `copy_held`).
+    copy (see `copy_held`). Without a log the file is only opened read-only (to
+    refuse what is no DuckDB file, or is held read-write), so readers are never
+    turned away, not even for a moment.
     """
     if not warehouse.exists():
         if wal_for(warehouse).exists():
@@ -147,6 +150,12 @@ def checkpoint_live(warehouse: Path) -> None:
                 f"{wal_for(warehouse)} is a DuckDB write-ahead log without its database file "
                 f"{warehouse.name}; restore that file, or move the log away, and build again"
             )
+        return
+    if not wal_for(warehouse).exists():
+        try:
+            duckdb.connect(str(warehouse), read_only=True).close()
+        except duckdb.Error as error:
+            raise unusable(warehouse, error) from None
         return
     try:
         con = duckdb.connect(str(warehouse))
