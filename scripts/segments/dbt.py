@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import signal
 import threading
 from collections import Counter
@@ -132,7 +133,8 @@ def _invoke(
     if interrupts:
         raise KeyboardInterrupt
     if result.exception is not None:
-        raise SegmentsError(f"dbt {args[0]} could not run: {result.exception}")
+        why = node_problem(str(result.exception)) or result.exception
+        raise SegmentsError(f"dbt {args[0]} could not run: {why}")
     return result
 
 
@@ -144,7 +146,7 @@ def parse_project(args: list[str], database: Path, target: str = "dev") -> Any:
     """
     result = _invoke(["parse", "--quiet", *args], database, target)
     if not result.success:
-        raise SegmentsError("dbt parse failed; see the dbt log above")
+        raise SegmentsError(f"dbt parse failed: {no_node_failed(result)}")
     return result.result
 
 
@@ -166,19 +168,43 @@ def run_dbt(
         status = str(node_result.status)
         statuses[status] += 1
         if status in FAILED_STATUSES:
-            # Without Jinja's call stack ("> in macro ..."): the cause is the last line left.
-            lines = (line.strip() for line in (node_result.message or "").splitlines())
-            message = [line for line in lines if line and not line.startswith(">")]
-            detail = message[0] if message else ""
-            if status == "error" and len(message) > 1:  # the database's error, e.g. a full disk
-                detail += f": {message[-1]}"
+            detail = node_problem(node_result.message or "")
             if status == "fail" and node_result.node.resource_type == "test":
                 detail += failing_rows(database, node_result.node)
             failures.append(f"{node_result.node.name}: {status} - {detail}")
     if not result.success or failures:
-        listed = "\n  ".join(failures[:20]) or "see the dbt log above"
+        listed = "\n  ".join(failures[:20]) or no_node_failed(result)
         raise SegmentsError(f"dbt {args[0]} failed; nothing was changed.\n  {listed}")
     return dict(statuses)
+
+
+# The line of a database error that says what is wrong: "Binder Error: ...".
+DATABASE_ERROR = re.compile(r"^[A-Z][A-Za-z ]*(Error|Exception)\b.*:")
+
+
+def node_problem(message: str) -> str:
+    """What went wrong in a node, in one line: dbt's first line (the model and its
+    file), then the database's own message line, never the caret under a quoted line.
+
+    dbt's message is its summary, Jinja's call stack ("> in macro ..."), and the
+    database's error: its message, maybe hints, and `LINE n: <sql>` with a caret.
+    """
+    lines = [line.strip() for line in message.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(">")]
+    if not lines:
+        return ""
+    database = [line for line in lines[1:] if DATABASE_ERROR.match(line)]
+    if database:
+        return f"{lines[0]}: {database[-1]}"
+    context = [line for line in lines[1:] if line.strip("^ ") and not line.startswith("LINE ")]
+    return f"{lines[0]}: {context[-1]}" if context else lines[0]
+
+
+def no_node_failed(result: Any) -> str:
+    """Why dbt failed when no node did (a compilation error, a missing var): its error."""
+    if result.exception is not None:
+        return node_problem(str(result.exception)) or str(result.exception)
+    return f"dbt reported no failing node; its log is {project.project_dir() / 'logs' / 'dbt.log'}"
 
 
 def failing_rows(database: Path, node: Any) -> str:
@@ -220,7 +246,7 @@ def generate_docs(database: Path, target: str = "dev") -> Path:
     """`dbt docs generate --static` on `database`: the folder of the site."""
     result = _invoke(["docs", "generate", "--static", "--target", target], database, target)
     if not result.success:
-        raise SegmentsError("dbt docs generate failed; see the dbt log above")
+        raise SegmentsError(f"dbt docs generate failed: {no_node_failed(result)}")
     return target_path(target)
 
 
@@ -228,5 +254,5 @@ def compile_inline(sql: str, database: Path, target: str = "dev") -> str:
     """`dbt compile --inline`: the SQL with the project's macros expanded."""
     result = _invoke(["compile", "--quiet", "--inline", sql], database, target)
     if not result.success:
-        raise SegmentsError("dbt compile failed; see the dbt log above")
+        raise SegmentsError(f"dbt compile failed: {no_node_failed(result)}")
     return result.result.results[0].node.compiled_code
