@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from segments import build, generate, load, project
+from segments import build, cli, dbt, generate, load, project
 from tests.dirty_rows import Dirty, inject
-from tests.reliability import TALLY
+from tests.reliability import TALLY, copy_warehouse
 
 # The builds of these tests skip dbt's unit tests: they run on fixed rows, never on
 # the data a test builds, and `make dbt-test` runs every one of them once (a fifth
@@ -78,6 +78,18 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     build.build(warehouse, "ci", files, project.column_mapping(), {})
     manifest = json.loads((raw_dir / generate.MANIFEST_NAME).read_text())
     return DemoWarehouse(raw_dir, warehouse, manifest)
+
+
+@pytest.fixture(scope="session")
+def docs_site(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dbt docs site of (a copy of) the demo warehouse, as `segments docs` writes it."""
+    warehouse = copy_warehouse(
+        demo_warehouse.path, tmp_path_factory.mktemp("docs") / "warehouse.duckdb"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DUCKDB_PATH", str(warehouse))
+        assert cli.main(["docs", "--target", "ci"]) == 0
+    return dbt.target_path("ci")
 
 
 @dataclass(frozen=True)

@@ -10,22 +10,14 @@ from threading import Thread
 
 import pytest
 
-from segments import cli, dbt, docs
+from segments import cli, docs
 from segments.errors import SegmentsError
-from tests.conftest import DemoWarehouse
-from tests.reliability import copy_warehouse
 
 
 @pytest.fixture(scope="module")
-def site(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(docs_site: Path) -> Path:
     """WHEN `segments docs` runs on (a copy of) the demo warehouse."""
-    warehouse = copy_warehouse(
-        demo_warehouse.path, tmp_path_factory.mktemp("docs") / "warehouse.duckdb"
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DUCKDB_PATH", str(warehouse))
-        assert cli.main(["docs", "--target", "ci"]) == 0
-    return dbt.target_path("ci")
+    return docs_site
 
 
 def test_the_site_holds_every_mart_with_its_warehouse_columns(site: Path) -> None:

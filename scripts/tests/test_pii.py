@@ -14,7 +14,6 @@ import pytest
 
 from segments import cli, dbt, pii, project, raw_schema
 from tests.conftest import SALT_MARK, DemoWarehouse
-from tests.reliability import copy_warehouse
 
 # Everything after staging (where names are dropped and the rest hashed).
 DOWNSTREAM_SCHEMAS = ("intermediate", "marts", "audit", "config")
@@ -112,18 +111,6 @@ def test_no_raw_pii_value_in_clear_after_staging(
             leaks.append(f"{schema}.{table}.{column}: {[value for (value,) in found]}")
     # THEN no value appears, whole or inside a longer text (raw values as JSON too)
     assert leaks == []
-
-
-@pytest.fixture(scope="module")
-def docs_site(demo_warehouse: DemoWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The dbt docs site of (a copy of) the demo warehouse, as `segments docs` writes it."""
-    warehouse = copy_warehouse(
-        demo_warehouse.path, tmp_path_factory.mktemp("docs-salt") / "warehouse.duckdb"
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DUCKDB_PATH", str(warehouse))
-        assert cli.main(["docs", "--target", "ci"]) == 0
-    return dbt.target_path("ci")
 
 
 def test_the_salt_is_in_no_file_view_or_table(
