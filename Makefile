@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check scripts
 	$(BIN)/ruff format --check scripts
 	@mkdir -p target
-	DUCKDB_PATH=target/lint.duckdb $(BIN)/python -m segments.lint_sql lint --processes 2 models tests analyses
+	DUCKDB_PATH=target/lint.duckdb $(BIN)/python -m segments.devtools.lint_sql lint --processes 2 models tests analyses
 
 dbt-test: $(STAMP)
 	$(BIN)/segments generate --customers 2000 --seed 7 --out $(TEST_DIR)/raw

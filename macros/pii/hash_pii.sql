@@ -3,7 +3,7 @@
     the same email hashes the same however it was typed. Null in, null out.
     The salt is the session's (DuckDB: the SQL variable segments_pii_salt;
     Spark: the setting spark.segments.pii_salt_hex), which the runner sets from
-    the SEGMENTS_PII_SALT environment variable (scripts/segments/pii.py): it is
+    the SEGMENTS_PII_SALT environment variable (scripts/segments/core/pii.py): it is
     never compiled into the SQL, so no view, log or artifact holds it.
 #}
 {% macro hash_pii(column) -%}

@@ -2,7 +2,7 @@
     Select a raw table's columns under the project's names, as text.
 
     - Columns, the required ones and the source come from raw_tables() (the
-      raw contract, generated from scripts/segments/raw_schema.py).
+      raw contract, generated from scripts/segments/core/raw_schema.py).
     - Maps each column through var('raw_columns')[table] (your name for it).
     - An optional column the table does not have comes back as null.
     - A required column it does not have stops the build with a message that

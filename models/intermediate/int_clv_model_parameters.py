@@ -1,10 +1,10 @@
 """BG/NBD + Gamma-Gamma parameters fitted on int_clv_inputs, one row per as-of date.
 
-The maths and the fallback live in the tested module segments.clv_model; this
+The maths and the fallback live in the tested module segments.analytics.clv_model; this
 model only hands it the inputs and the configuration from vars.
 """
 
-from segments.clv_model import ClvConfig, fit_parameters_per_period
+from segments.analytics.clv_model import ClvConfig, fit_parameters_per_period
 
 
 def clv_config(dbt):

@@ -1,11 +1,11 @@
 """Per-customer BG/NBD + Gamma-Gamma predictions from the stored parameters.
 
 Reads the fitted row of int_clv_model_parameters of each as-of date, so the numbers a customer gets
-are exactly those an auditor sees there. Maths in segments.clv_model.
+are exactly those an auditor sees there. Maths in segments.analytics.clv_model.
 """
 
-from segments.clv_model import ClvConfig, predict_per_period
-from segments.per_date import with_date_column
+from segments.analytics.clv_model import ClvConfig, predict_per_period
+from segments.analytics.per_date import with_date_column
 
 
 def clv_config(dbt):

@@ -1,13 +1,13 @@
 """K-means clusters of the customers with a purchase, one row per customer and as-of date.
 
-The maths live in the tested module segments.clusters; this model hands it the RFM
+The maths live in the tested module segments.analytics.clusters; this model hands it the RFM
 features (all history, from int_orders_aggregated_to_customers) and the predicted CLV
 (int_clv_predictions), and the configuration from vars. Each as-of date is
 clustered on its own customers.
 """
 
-from segments.clusters import ClusterConfig, assign_clusters_per_period
-from segments.per_date import with_date_column
+from segments.analytics.clusters import ClusterConfig, assign_clusters_per_period
+from segments.analytics.per_date import with_date_column
 
 
 def cluster_config(dbt):

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from segments import build, cli, dbt, generate, load, project
+from segments import cli
+from segments.core import project
+from segments.devtools import generate
+from segments.engines import dbt
+from segments.pipeline import build
+from segments.warehouse import load
 from tests.dirty_rows import Dirty, inject
 from tests.reliability import TALLY, copy_warehouse
 

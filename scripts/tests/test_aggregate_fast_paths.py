@@ -12,7 +12,7 @@ import duckdb
 import pandas
 import pytest
 
-from segments.dbt import compile_inline
+from segments.engines.dbt import compile_inline
 
 SPLIT = "-- next --"
 CATEGORIES = [f"category {number:03d}" for number in range(150)]

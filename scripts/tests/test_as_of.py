@@ -11,7 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, generate, load, project
+from segments.core import project
+from segments.devtools import generate
+from segments.pipeline import build
+from segments.warehouse import load
 
 AS_OF = "2025-12-31"  # the last day of the generated data
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, project
-from segments.errors import SegmentsError
+from segments.core import project
+from segments.core.errors import SegmentsError
+from segments.pipeline import build
 from tests.conftest import DemoWarehouse
 
 FIELDS = [

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from segments import cli
-from segments.benchmark import artifacts, direct, measure, peers, report
-from segments.benchmark import command as benchmark_command
-from segments.errors import SegmentsError
+from segments.core.errors import SegmentsError
+from segments.devtools.benchmark import artifacts, direct, measure, peers, report
+from segments.devtools.benchmark import command as benchmark_command
 
 
 def node(resource_type: str, *parents: str, **extra: object) -> dict:
@@ -369,8 +369,8 @@ def test_benchmark_help_exits_zero() -> None:
 
 def test_memory_limit_is_set_in_the_copy_only(tmp_path: Path) -> None:
     # GIVEN a copy of the project's profile files
-    from segments import project
-    from segments.benchmark.environment import profile_output
+    from segments.core import project
+    from segments.devtools.benchmark.environment import profile_output
 
     root = project.project_dir()
     for name in ("profiles.yml", "dbt_project.yml"):

@@ -16,7 +16,9 @@ from threading import Thread
 
 import pytest
 
-from segments import cli, dbt, docs
+from segments import cli
+from segments.engines import dbt
+from segments.pipeline import docs
 from tests.conftest import DemoWarehouse
 from tests.reliability import copy_warehouse
 

@@ -11,8 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, cli, load, project, warehouse_file
-from segments.errors import InputFileError, SegmentsError, StorageError, WarehouseLockedError
+from segments import cli
+from segments.core import project
+from segments.core.errors import InputFileError, SegmentsError, StorageError, WarehouseLockedError
+from segments.pipeline import build
+from segments.warehouse import file as warehouse_file
+from segments.warehouse import load
 from tests.conftest import DemoWarehouse, write
 
 

@@ -24,8 +24,9 @@ import json
 import numpy as np
 import pytest
 
-from segments import cdnow, clv, fit_clv
-from segments.errors import SegmentsError
+from segments.analytics import clv
+from segments.core.errors import SegmentsError
+from segments.devtools import cdnow, fit_clv
 
 
 @pytest.fixture(scope="module")

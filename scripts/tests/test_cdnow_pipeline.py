@@ -1,4 +1,4 @@
-"""The dbt pipeline itself reproduces the published CDNOW fit (not just segments.clv)."""
+"""The dbt pipeline itself reproduces the published CDNOW fit (not just segments.analytics.clv)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import backfill, build, load, load_cdnow, project
+from segments.core import project
+from segments.devtools import load_cdnow
+from segments.pipeline import backfill, build
+from segments.warehouse import load
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""segments.clusters: k chosen by silhouette, clusters numbered and named by their
+"""segments.analytics.clusters: k chosen by silhouette, clusters numbered and named by their
 centroid, every customer assigned from a sample fit, the same answer every run."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segments.clusters import ClusterConfig, _labels, assign_clusters
+from segments.analytics.clusters import ClusterConfig, _labels, assign_clusters
 
 
 def customers(groups: list[tuple[int, float, float, float, float]], seed: int = 0) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Unit tests of segments.clv on small hand-made and simulated data.
+"""Unit tests of segments.analytics.clv on small hand-made and simulated data.
 
 The published CDNOW checks live in test_cdnow.py; these pin the model
 properties, the input rules and the failure modes.
@@ -11,9 +11,9 @@ import pytest
 from scipy import optimize
 from scipy.special import hyp2f1
 
-from segments import clv
-from segments.clv import bgnbd, optimise
-from segments.errors import SegmentsError
+from segments.analytics import clv
+from segments.analytics.clv import bgnbd, optimise
+from segments.core.errors import SegmentsError
 
 # Close to the published CDNOW estimates, so the numbers are realistic.
 BGNBD = clv.BgNbdParams(

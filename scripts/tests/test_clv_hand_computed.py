@@ -18,8 +18,12 @@ import pandas as pd
 import pytest
 from scipy.special import hyp2f1
 
-from segments import build, clv, generate, load, project
-from segments.clv_model import ClvConfig, predict
+from segments.analytics import clv
+from segments.analytics.clv_model import ClvConfig, predict
+from segments.core import project
+from segments.devtools import generate
+from segments.pipeline import build
+from segments.warehouse import load
 
 R, ALPHA, A, B = 0.243, 4.414, 0.793, 2.426  # BG/NBD, CDNOW (FHL 2005)
 P, Q, GAMMA = 6.25, 3.74, 15.44  # Gamma-Gamma, CDNOW (Fader, Hardie & Lee 2005b)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from segments import clv
-from segments.clv.likelihood import BgNbdLikelihood, GammaGammaLikelihood
+from segments.analytics import clv
+from segments.analytics.clv.likelihood import BgNbdLikelihood, GammaGammaLikelihood
 from tests.test_clv import simulate_bgnbd
 
 BGNBD_POINTS = [

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segments import cdnow, clv
-from segments.clv_model import INPUT_COLUMNS, ClvConfig, fit_parameters, predict
-from segments.errors import SegmentsError
+from segments.analytics import clv
+from segments.analytics.clv_model import INPUT_COLUMNS, ClvConfig, fit_parameters, predict
+from segments.core.errors import SegmentsError
+from segments.devtools import cdnow
 
 CONFIG = ClvConfig(time_unit_days=7, horizon_periods=39, annual_discount_rate=0.0)
 
@@ -47,7 +48,7 @@ def test_predictions_match_the_maths_module_row_by_row(cdnow_inputs: pd.DataFram
     row = fit_parameters(cdnow_inputs, date(1997, 9, 30), CONFIG).iloc[0]
     # WHEN predictions run (distinct rows computed once, then spread back)
     out = predict(cdnow_inputs, row, CONFIG)
-    # THEN each customer gets exactly what segments.clv computes for it
+    # THEN each customer gets exactly what segments.analytics.clv computes for it
     params = clv.fit_bgnbd(cdnow_inputs["frequency"], cdnow_inputs["recency"], cdnow_inputs["t"])
     direct = clv.expected_purchases(
         params, 39, cdnow_inputs["frequency"], cdnow_inputs["recency"], cdnow_inputs["t"]

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from segments import project, raw_schema
+from segments.core import project, raw_schema
 
 
 def test_readme_documents_every_raw_table_as_the_loader_expects_it() -> None:
@@ -30,7 +30,7 @@ def test_dbt_files_of_the_raw_contract_are_generated_from_it(path: str) -> None:
     # GIVEN a committed dbt file that restates the raw contract: the raw_tables() macro the
     # base and audit models read, or a source system's sources yml
     committed = (project.project_dir() / path).read_text(encoding="utf-8")
-    # THEN it is exactly what the contract generates (regenerate: python -m segments.raw_schema)
+    # THEN it is what the contract generates (regenerate: python -m segments.core.raw_schema)
     assert committed == raw_schema.generated_files()[path]
 
 

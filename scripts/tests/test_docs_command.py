@@ -10,8 +10,9 @@ from threading import Thread
 
 import pytest
 
-from segments import cli, docs
-from segments.errors import SegmentsError
+from segments import cli
+from segments.core.errors import SegmentsError
+from segments.pipeline import docs
 
 
 @pytest.fixture(scope="module")

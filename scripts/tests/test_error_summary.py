@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from segments import cli
-from segments.dbt import node_problem
+from segments.engines.dbt import node_problem
 
 
 def duckdb_error(query: str) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import cli, raw_schema
+from segments import cli
+from segments.core import raw_schema
 from tests.conftest import DemoWarehouse
 from tests.reliability import copy_warehouse
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import duckdb
 
-from segments.dbt import failing_rows
+from segments.engines.dbt import failing_rows
 
 COVERAGE = """
     select customer_id as tier_key, 'value outside the base population' as problem

@@ -11,9 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import cli, generate, raw_schema
-from segments.errors import SegmentsError
-from segments.generate import writer as generate_writer
+from segments import cli
+from segments.core import raw_schema
+from segments.core.errors import SegmentsError
+from segments.devtools import generate
+from segments.devtools.generate import writer as generate_writer
 
 CUSTOMERS = 5_000
 SEED = 7

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments.dbt import compile_inline
+from segments.engines.dbt import compile_inline
 
 SPLIT = "-- next test --"
 

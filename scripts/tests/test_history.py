@@ -10,9 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import backfill, build, generate, load, project
-from segments.dbt import run_dbt
-from segments.errors import SegmentsError
+from segments.core import project
+from segments.core.errors import SegmentsError
+from segments.devtools import generate
+from segments.engines.dbt import run_dbt
+from segments.pipeline import backfill, build
+from segments.warehouse import load
 
 HISTORY = "marts.customer_segment_history"
 

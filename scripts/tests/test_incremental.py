@@ -19,7 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, generate, load, project
+from segments.core import project
+from segments.devtools import generate
+from segments.pipeline import build
+from segments.warehouse import load
 from tests.reliability import content_digest
 
 CUT = "2025-12-20"  # orders, lines and events from this day on arrive in the second load

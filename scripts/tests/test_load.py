@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import load, raw_layout
-from segments.errors import InputFileError
+from segments.core.errors import InputFileError
+from segments.warehouse import load, raw_layout
 from tests.conftest import ORDERS_HEADER, write
 
 

@@ -11,8 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, cdnow, cli, load, load_cdnow, raw_schema
-from segments.errors import SegmentsError
+from segments import cli
+from segments.core import raw_schema
+from segments.core.errors import SegmentsError
+from segments.devtools import cdnow, load_cdnow
+from segments.pipeline import build
+from segments.warehouse import load
 
 OUTPUT_FILES = ("orders.csv", "customers.csv", load_cdnow.MANIFEST_NAME)
 
@@ -43,7 +47,7 @@ def master_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_sample_has_every_customer_and_one_order_per_transaction_line(sample_dir: Path) -> None:
-    # GIVEN the sample's transactions as read by segments.cdnow
+    # GIVEN the sample's transactions as read by segments.devtools.cdnow
     transactions = cdnow.load_sample()
     # WHEN the converted files are read back
     orders = read_rows(sample_dir / "orders.csv")

@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import load, raw_schema
-from segments.dbt import compile_inline
+from segments.core import raw_schema
+from segments.engines.dbt import compile_inline
+from segments.warehouse import load
 
 HOSTILE = [
     "12",

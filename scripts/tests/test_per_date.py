@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from segments.per_date import per_as_of_date
+from segments.analytics.per_date import per_as_of_date
 
 
 def test_each_as_of_date_is_computed_on_its_own_rows() -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import cli, dbt, pii, project, raw_schema
+from segments import cli
+from segments.core import pii, project, raw_schema
+from segments.engines import dbt
 from tests.conftest import SALT_MARK, DemoWarehouse
 
 # Everything after staging (where names are dropped and the rest hashed).

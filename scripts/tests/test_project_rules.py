@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from segments import dbt, project, raw_schema
+from segments.core import project, raw_schema
+from segments.engines import dbt
 from tests.conftest import DemoWarehouse
 
 PACKAGE = "customer_segments"
@@ -457,9 +458,9 @@ def test_every_column_of_every_built_model_and_seed_is_documented(
 @pytest.mark.parametrize(
     ("modules", "exposure", "private"),
     [
-        (("report.py", "report_html.py"), "segments_report", set()),
+        (("reporting/report.py", "reporting/report_html.py"), "segments_report", set()),
         # the clear email of --include-pii is only in the staging layer
-        (("export.py",), "audience_exports", {("staging", "base_crm__customers")}),
+        (("reporting/export.py",), "audience_exports", {("staging", "base_crm__customers")}),
     ],
 )
 def test_exports_read_what_their_exposures_declare(

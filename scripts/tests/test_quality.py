@@ -1,4 +1,4 @@
-"""The data-quality summary (segments.quality): a table whose rows mostly did not reach
+"""The data-quality summary (segments.warehouse.quality): a table whose rows mostly did not reach
 the marts, quarantined or merged as duplicates, is named in the warning, and
 `--strict` refuses it. Rows merged as duplicates are lost to the marts as surely as
 quarantined ones (a file appended to itself loads as "15,778 duplicates merged")."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from segments import quality
+from segments.warehouse import quality
 
 SHARE = quality.DEFAULT_MAX_QUARANTINE_SHARE
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import load
-from segments.errors import InputFileError
+from segments.core.errors import InputFileError
+from segments.warehouse import load
 from tests.conftest import ORDERS_HEADER, write
 from tests.reliability import TALLY
 

@@ -15,7 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, cli, generate, landing, load, project
+from segments import cli
+from segments.core import project
+from segments.devtools import generate
+from segments.pipeline import build
+from segments.warehouse import landing, load
 
 # A reader in its own process, as a BI tool is: it connects read-only, reads every
 # relation of every schema (raw views included), prints the row counts as JSON, and

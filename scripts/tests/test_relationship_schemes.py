@@ -9,7 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, load, project
+from segments.core import project
+from segments.pipeline import build
+from segments.warehouse import load
 from tests.conftest import DemoWarehouse
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from segments import cli, dbt
+from segments import cli
+from segments.engines import dbt
 from tests.conftest import DirtyBuild
 from tests.reliability import content_digest, copy_warehouse
 

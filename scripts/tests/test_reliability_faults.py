@@ -35,7 +35,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from segments import build, cli, load, project, warehouse_file
+from segments import cli
+from segments.core import project
+from segments.pipeline import build
+from segments.warehouse import file as warehouse_file
+from segments.warehouse import load
 from tests.conftest import DemoWarehouse, write
 from tests.reliability import (
     SMALL_ORDERS,
@@ -52,7 +56,8 @@ FAIL_FAST_SECONDS = 5
 # `segments build` whose loading runs DuckDB queries that never end on their own.
 ENDLESS_LOADING = """
 import sys
-from segments import cli, load
+from segments import cli
+from segments.warehouse import load
 
 def load_table_endlessly(con, *args, **kwargs):
     print("loading", flush=True)

@@ -15,7 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import cli, load, warehouse_file
+from segments import cli
+from segments.warehouse import file as warehouse_file
+from segments.warehouse import load
 from tests.conftest import DemoWarehouse
 from tests.reliability import (
     SMALL_ORDERS,

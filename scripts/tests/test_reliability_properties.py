@@ -21,7 +21,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
-from segments import build, load, project
+from segments.core import project
+from segments.pipeline import build
+from segments.warehouse import load
 from tests.reliability import (
     LOST,
     MERGED,

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from segments import build, load, project
-from segments.errors import InputFileError
+from segments.core import project
+from segments.core.errors import InputFileError
+from segments.pipeline import build
+from segments.warehouse import load
 from tests.conftest import write
 from tests.reliability import REJECTED, REPAIRED, TALLY, query
 

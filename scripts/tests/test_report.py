@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import charts, cli, report_html
+from segments import cli
+from segments.reporting import charts, report_html
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHART_FILES = ("rfm_segments.svg", "lifecycle.svg", "monthly_revenue.svg", "quarantine.svg")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from segments import project
+from segments.core import project
 
 DOCUMENTED = [
     "value_tiers",

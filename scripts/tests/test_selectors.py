@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from segments import dbt, project
+from segments.core import project
+from segments.engines import dbt
 
 SCHEME_MODELS = {
     "scheme_rfm": "customer_rfm",

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from segments import cli, project, settings
+from segments import cli
+from segments.core import project, settings
 from tests.reliability import TALLY
 
 # A refusal comes before dbt: well under the time of a dbt parse.

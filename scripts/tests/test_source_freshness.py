@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import dbt, raw_schema
+from segments.core import raw_schema
+from segments.engines import dbt
 
 DATED_TYPES = (raw_schema.TIMESTAMP, raw_schema.DATE)
 WARN_DAYS, ERROR_DAYS = 2, 7

@@ -12,8 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segments import build, dbt, generate, load, pii, project, spark, spark_python
-from segments.errors import SegmentsError
+from segments.core import pii, project
+from segments.core.errors import SegmentsError
+from segments.devtools import generate
+from segments.engines import dbt, spark, spark_python
+from segments.pipeline import build
+from segments.warehouse import load
 from tests.conftest import SALT_MARK
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: `make test-spark` runs this")

@@ -1,0 +1,1 @@
+"""One module per `segments` command: its options and a call into the library."""

@@ -1,0 +1,1 @@
+"""What reaches people: the HTML / Markdown report, its charts, the audience exports."""

@@ -1,0 +1,226 @@
+"""`segments export`: audiences and the key-account list as files for downstream tools.
+
+    segments export AUDIENCE... --out DIR [--format csv|parquet] [--include-pii]
+    segments export --all --out DIR
+
+Reads the built warehouse read-only. Each audience of marts.audiences becomes
+`<audience>.<csv|parquet>` with only what a marketing or sales tool needs:
+the customer id, the hashed email (the same salted SHA-256 the warehouse
+stores, to match against the tool's own hashed list), the customer's tiers
+(value tier, RFM segment) and why the customer is in the audience. Clear
+emails are written only with --include-pii, and only when the warehouse
+still holds them (its staging layer). `key_accounts` is the sales list: the
+key accounts with their service policy and the coverage of their class and
+region (marts.sales_coverage). Beside each file, `<name>.manifest.json`
+says what it is: audience, as-of date, rule version, row count, columns.
+
+Every file is written inside --out (a name that would lead out of it is
+refused). A CSV text cell that starts with `=`, `+`, `-`, `@`, a tab or a
+carriage return gets a leading `'`, so a spreadsheet shows it as text and
+never runs it as a formula (OWASP, CSV injection); number and date columns
+are left as they are (a number is never a formula), and so is Parquet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from segments.commands import common as options
+from segments.core import project, sql
+from segments.core.errors import SegmentsError
+from segments.reporting.report import has_table, open_warehouse
+
+FORMATS = ("csv", "parquet")
+KEY_ACCOUNTS = "key_accounts"
+# The first characters that make a spreadsheet read a CSV cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PII_COLUMNS = ("email",)
+
+AUDIENCE_QUERY = """
+    select
+        audiences.customer_id,
+        customers.email_hash,
+        segments.value_tier,
+        segments.rfm_segment,
+        audiences.reason,
+        audiences.reason_product_id,
+        audiences.reason_count,
+        audiences.reason_date{pii}
+    from marts.audiences as audiences
+    inner join marts.customers as customers
+        on audiences.customer_id = customers.customer_id
+    inner join marts.customer_segments as segments
+        on audiences.customer_id = segments.customer_id
+    {pii_join}
+    where audiences.audience = ?
+    order by audiences.customer_id
+"""
+
+KEY_ACCOUNTS_QUERY = """
+    select
+        segments.customer_id,
+        customers.email_hash,
+        segments.abc_class,
+        segments.value_tier,
+        segments.sales_region,
+        segments.coverage_ratio,
+        segments.visit_cadence,
+        segments.complaint_priority,
+        segments.complaint_response_hours,
+        coverage.reps_needed as class_reps_needed,
+        coverage.reps_allocated as class_reps_allocated,
+        coverage.rep_gap as class_rep_gap{pii}
+    from marts.customer_segments as segments
+    inner join marts.customers as customers
+        on segments.customer_id = customers.customer_id
+    left join marts.sales_coverage as coverage
+        on
+            segments.abc_class = coverage.abc_class
+            and coverage.sales_region in (segments.sales_region, 'All')
+    {pii_join}
+    where segments.is_key_account
+    order by segments.customer_id
+"""
+
+# The clear email the staging layer kept for each customer (as stg_crm__customers
+# reads it before hashing): only for --include-pii.
+PII_JOIN = """
+    left join (
+        select
+            customer_id,
+            case when repair_reason = 'invalid_email' then null else email end as email
+        from staging.base_crm__customers
+        where quarantine_reason is null and duplicate_rank = 1
+    ) as pii
+        on customers.customer_id = pii.customer_id
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="write audiences (and the key-account list) as CSV or Parquet files, no clear PII",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "audiences", nargs="*", metavar="AUDIENCE", help=f"audience names, or {KEY_ACCOUNTS}"
+    )
+    parser.add_argument("--all", action="store_true", help=f"every audience and {KEY_ACCOUNTS}")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the files")
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="(default: %(default)s)")
+    parser.add_argument(
+        "--include-pii", action="store_true", help="add the clear email (when the warehouse has it)"
+    )
+    options.add_target(parser, "whose warehouse to read")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.audiences) == bool(args.all):
+        raise SegmentsError("name the audiences to export, or give --all (not both)")
+    warehouse = project.warehouse_path(args.target)
+    con = open_warehouse(warehouse, [("marts", "audiences")])
+    try:
+        known = [
+            row[0]
+            for row in con.execute(
+                "select distinct audience from marts.audiences order by 1"
+            ).fetchall()
+        ]
+        names = [*known, KEY_ACCOUNTS] if args.all else list(args.audiences)
+        unknown = [name for name in names if name not in (*known, KEY_ACCOUNTS)]
+        if unknown:
+            raise SegmentsError(
+                f"no audience {', '.join(unknown)} in {warehouse} (audiences with members: "
+                f"{', '.join(known) or 'none'}; also {KEY_ACCOUNTS})"
+            )
+        if args.include_pii and not has_table(con, "staging", "base_crm__customers"):
+            raise SegmentsError(
+                f"--include-pii: {warehouse} holds no clear PII (no CRM customers were loaded)"
+            )
+        for name in names:  # every name checked before any file is written
+            inside(args.out, f"{name}.{args.format}")
+        args.out.mkdir(parents=True, exist_ok=True)
+        if args.include_pii:
+            print(
+                f"warning: --include-pii writes clear PII (column {', '.join(PII_COLUMNS)}) "
+                f"into {', '.join(f'{name}.{args.format}' for name in names)} in {args.out}; "
+                "keep these files where only the people allowed to see the emails can read them",
+                file=sys.stderr,
+            )
+        for name in names:
+            path, rows = export_one(con, name, args.out, args.format, args.include_pii)
+            print(f"wrote {path} ({rows:,} rows)")
+    finally:
+        con.close()
+    return 0
+
+
+def export_one(
+    con: duckdb.DuckDBPyConnection, name: str, out: Path, file_format: str, include_pii: bool
+) -> tuple[Path, int]:
+    """Write one audience (or the key-account list) and its manifest: (file, rows)."""
+    template = KEY_ACCOUNTS_QUERY if name == KEY_ACCOUNTS else AUDIENCE_QUERY
+    query = template.format(
+        pii=",\n        pii.email" if include_pii else "", pii_join=PII_JOIN if include_pii else ""
+    )
+    parameters: Sequence[str] = [] if name == KEY_ACCOUNTS else [name]
+    relation = con.sql(query, params=parameters) if parameters else con.sql(query)
+    path = inside(out, f"{name}.{file_format}")
+    if file_format == "csv":
+        neutralised(relation).write_csv(str(path), header=True)
+    else:
+        relation.write_parquet(str(path))
+    rows = con.execute(f"select count(*) from ({query})", list(parameters)).fetchall()[0][0]
+    as_of, rule_version = con.execute(
+        "select max(as_of_date), max(rule_version) from marts.customer_segments"
+    ).fetchall()[0]
+    manifest = {
+        "audience": name,
+        "as_of_date": str(as_of),
+        "rule_version": rule_version,
+        "rows": rows,
+        "columns": relation.columns,
+        "format": file_format,
+        "file": path.name,
+        "includes_pii": include_pii,
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    inside(out, f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return path, rows
+
+
+def inside(out: Path, file_name: str) -> Path:
+    """`out / file_name`, or an error when that path would not be inside `out`."""
+    path = out / file_name
+    if path.name != file_name or not path.resolve().is_relative_to(out.resolve()):
+        raise SegmentsError(
+            f"refusing to write {file_name!r}: it is not a file name inside {out} "
+            "(audience names are identifiers, see seeds/audience_definitions.csv)"
+        )
+    return path
+
+
+def neutralised(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """`relation` with every text cell that a spreadsheet would run as a formula prefixed
+    with a quote (see FORMULA_STARTS); other columns as they are."""
+    starts = ", ".join(sql.literal(start) for start in FORMULA_STARTS)
+    quote = sql.literal("'")
+    columns = []
+    for name, data_type in zip(relation.columns, relation.types, strict=True):
+        column = sql.identifier(name)
+        if str(data_type) == "VARCHAR":
+            column = (
+                f"case when left({column}, 1) in ({starts}) then {quote} || {column} "
+                f"else {column} end as {column}"
+            )
+        columns.append(column)
+    return relation.select(", ".join(columns))

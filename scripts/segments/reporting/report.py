@@ -1,0 +1,524 @@
+"""`segments report`: an HTML page with Plotly charts, and a Markdown summary.
+
+Reads the marts and the audit tables (read only, so it can run beside BI
+tools) and writes `report.html`, one self-contained page (Plotly's script
+inlined: it opens from disk, offline) with the headline KPIs, customers per
+tier for every scheme, the Pareto curve, the RFM heat maps (customers, revenue), the CLV
+distribution, the tiers and migrations month by month, the data-quality
+tables, the as-of date and the rule version (see `report_html`); and
+`report.md` with the headline numbers and four SVG charts (RFM segments,
+lifecycle stages, net revenue per month, quarantined rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from segments.commands import common as options
+from segments.core import project
+from segments.core.errors import SegmentsError
+from segments.reporting import charts, report_html
+from segments.reporting.report_html import scalar
+
+REQUIRED_TABLES = (
+    ("marts", "customer_rfm"),
+    ("marts", "customers"),
+    ("marts", "orders"),
+    ("marts", "customer_segments"),
+    ("marts", "customer_clv"),
+    ("marts", "segment_summary"),
+    ("marts", "tier_migrations"),
+    ("audit", "quarantined_rows"),
+    ("audit", "row_reconciliation"),
+)
+# Share of buyers whose revenue share the headline reports (the Pareto check).
+TOP_SHARE = 0.2
+# A customer's journey, for ordering the lifecycle chart; unknown stages go last.
+LIFECYCLE_ORDER = ("prospect", "new", "active", "loyal", "reactivated", "at_risk", "churned")
+LIFECYCLE_COLORS = {
+    "prospect": "#94a3b8",
+    "new": "#0891b2",
+    "active": "#2563eb",
+    "loyal": "#0d9488",
+    "reactivated": "#7c3aed",
+    "at_risk": "#d97706",
+    "churned": "#dc2626",
+}
+NO_SEGMENT = "(no segment)"
+
+
+@dataclass(frozen=True)
+class Headline:
+    as_of_date: date | None
+    customers: int
+    buyers: int
+    orders: int
+    net_revenue: float
+    top_buyers: int
+    top_revenue_share: float | None
+    quarantine_by_reason: list[tuple[str, str, int]]
+    reconciliation: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    headline: Headline
+    segments: list[tuple[str, int, float]]
+    lifecycle: list[tuple[str, int]]
+    monthly_revenue: list[tuple[date, float]]
+    quarantine: list[tuple[str, str, int]]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="write report.html (Plotly charts, opens offline) and report.md from the warehouse",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--out", type=Path, help="folder for the report files (default: target/report)"
+    )
+    options.add_target(parser, "whose warehouse to read")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    warehouse = project.warehouse_path(args.target)
+    out = args.out or project.project_dir() / "target" / "report"
+    con = open_warehouse(warehouse)
+    try:
+        data = read_report_data(con)
+        html_data = report_html.read_html_data(con)
+    finally:
+        con.close()
+    currency = str(project.project_vars().get("reporting_currency") or "USD")
+    files = write_report(data, out, currency, html_data)
+    print(f"wrote {', '.join(path.name for path in files)} to {out}")
+    return 0
+
+
+def open_warehouse(
+    warehouse: Path, required: Sequence[tuple[str, str]] = REQUIRED_TABLES
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a warehouse that has the `required` relations (schema,
+    name), or a clear error."""
+    hint = "run `make build` (or `segments build --raw-dir DIR`) first"
+    if not warehouse.is_file():
+        raise SegmentsError(f"no warehouse at {warehouse}; {hint}")
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise SegmentsError(f"cannot open warehouse {warehouse}: {error}") from error
+    missing = [f"{schema}.{name}" for schema, name in required if not has_table(con, schema, name)]
+    if missing:
+        con.close()
+        raise SegmentsError(f"warehouse {warehouse} has no {', '.join(missing)}; {hint}")
+    return con
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchall()
+    return bool(found[0][0])
+
+
+def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
+    return ReportData(
+        headline=read_headline(con),
+        segments=read_segments(con),
+        lifecycle=read_lifecycle(con),
+        monthly_revenue=read_monthly_revenue(con),
+        quarantine=[
+            (table, reason, int(rows))
+            for table, reason, rows in con.execute(
+                "select source_table, reason_code, count(*) as row_count "
+                "from audit.quarantined_rows group by source_table, reason_code "
+                "order by source_table, row_count desc, reason_code"
+            ).fetchall()
+        ],
+    )
+
+
+def read_as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    # The report reads marts only: the fit parameters' row carries the as-of date
+    # even when no customer bought in the RFM window.
+    as_of = scalar(con, "select max(as_of_date) from marts.customer_rfm")
+    if as_of is None and has_table(con, "marts", "clv_model_parameters"):
+        as_of = scalar(con, "select max(as_of_date) from marts.clv_model_parameters")
+    return as_of
+
+
+def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
+    orders, net_revenue = con.execute(
+        "select count(*), coalesce(sum(net_revenue), 0) from marts.orders where not is_cancelled"
+    ).fetchone() or (0, 0)
+    top_buyers, top_revenue, all_revenue = con.execute(
+        f"""
+        with ranked as (
+            select
+                monetary,
+                row_number() over (order by monetary desc) as revenue_rank,
+                ceil({TOP_SHARE} * count(*) over ()) as top_count
+            from marts.customer_rfm
+        )
+        select
+            coalesce(max(top_count), 0),
+            sum(case when revenue_rank <= top_count then monetary end),
+            sum(monetary)
+        from ranked
+        """
+    ).fetchone() or (0, None, None)
+    return Headline(
+        as_of_date=read_as_of_date(con),
+        customers=int(scalar(con, "select count(*) from marts.customers")),
+        buyers=int(scalar(con, "select count(*) from marts.customers where orders_count > 0")),
+        orders=int(orders),
+        net_revenue=float(net_revenue),
+        top_buyers=int(top_buyers),
+        top_revenue_share=float(top_revenue) / float(all_revenue) if all_revenue else None,
+        quarantine_by_reason=[
+            (reason, disposition, int(rows))
+            for reason, disposition, rows in con.execute(
+                "select reason_code, disposition, count(*) as row_count "
+                "from audit.quarantined_rows group by reason_code, disposition "
+                "order by row_count desc, reason_code"
+            ).fetchall()
+        ],
+        reconciliation=con.execute(
+            "select source_table, raw_rows, clean_rows, rejected_rows, duplicate_rows, "
+            "repaired_rows, is_balanced from audit.row_reconciliation order by source_table"
+        ).fetchall(),
+    )
+
+
+def read_segments(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, float]]:
+    """(segment, customers, net revenue): in the seed's segment_rank order when it exists.
+
+    With the seed, segments nobody falls in are listed too (with zero), so the
+    chart always shows the whole scheme; without it, the biggest come first.
+    """
+    counted = {
+        segment: (int(customers), float(revenue))
+        for segment, customers, revenue in con.execute(
+            "select rfm_segment, count(*), coalesce(sum(monetary), 0) "
+            "from marts.customer_rfm group by rfm_segment"
+        ).fetchall()
+    }
+    ranked: list[str] = []
+    if has_table(con, "config", "rfm_segments"):
+        ranked = [
+            segment
+            for (segment,) in con.execute(
+                "select rfm_segment from config.rfm_segments order by segment_rank, rfm_segment"
+            ).fetchall()
+        ]
+    unranked = sorted(
+        (segment for segment in counted if segment not in ranked),
+        key=lambda segment: (-counted[segment][0], segment is None, segment or ""),
+    )
+    return [
+        (segment or NO_SEGMENT, *counted.get(segment, (0, 0.0))) for segment in ranked + unranked
+    ]
+
+
+def read_lifecycle(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    counted = dict(
+        con.execute(
+            "select coalesce(lifecycle_stage, 'unknown'), count(*) "
+            "from marts.customers group by all"
+        ).fetchall()
+    )
+
+    def journey_position(stage: str) -> tuple[int, int, str]:
+        known = stage in LIFECYCLE_ORDER
+        return (
+            0 if known else 1,
+            LIFECYCLE_ORDER.index(stage) if known else -counted[stage],
+            stage,
+        )
+
+    return [(stage, int(counted[stage])) for stage in sorted(counted, key=journey_position)]
+
+
+def read_monthly_revenue(con: duckdb.DuckDBPyConnection) -> list[tuple[date, float]]:
+    """Net revenue of non-cancelled orders per calendar month, months without orders as zero."""
+    rows = con.execute(
+        "select cast(date_trunc('month', ordered_date) as date) as order_month, "
+        "sum(net_revenue) from marts.orders where not is_cancelled "
+        "group by order_month order by order_month"
+    ).fetchall()
+    revenue = {month: float(total or 0) for month, total in rows}
+    if not revenue:
+        return []
+    months = [min(revenue)]
+    while months[-1] < max(revenue):
+        year, month = divmod(months[-1].month, 12)
+        months.append(date(months[-1].year + year, month + 1, 1))
+    return [(month, revenue.get(month, 0.0)) for month in months]
+
+
+def percent(part: float, whole: float) -> str:
+    """`part` as a share of `whole` to one decimal; a tiny non-zero share is "<0.1%", not 0.0%."""
+    if not whole:
+        return "n/a"
+    share = part / whole
+    return "<0.1%" if 0 < share < 0.0005 else f"{share:.1%}"
+
+
+def build_charts(data: ReportData, currency: str) -> dict[str, str]:
+    """The four charts, by file name."""
+    headline = data.headline
+    as_of = f"As of {headline.as_of_date}" if headline.as_of_date else "As of an unknown date"
+    segment_revenue = sum(revenue for _, _, revenue in data.segments)
+    segment_customers = sum(customers for _, customers, _ in data.segments)
+    lifecycle_customers = sum(customers for _, customers in data.lifecycle)
+    quarantined = sum(rows for _, _, rows in data.quarantine)
+    tables = sorted({table for table, _, _ in data.quarantine})
+    return {
+        "rfm_segments.svg": charts.horizontal_bars(
+            "Customers per RFM segment",
+            [segment for segment, _, _ in data.segments],
+            [customers for _, customers, _ in data.segments],
+            [
+                f"{charts.format_number(count)} · {percent(revenue, segment_revenue)} of revenue"
+                for _, count, revenue in data.segments
+            ],
+            subtitle=f"{as_of} · {charts.format_number(segment_customers)} buyers",
+            value_label="Customers",
+        ),
+        "lifecycle.svg": charts.horizontal_bars(
+            "Customers per lifecycle stage",
+            [stage.replace("_", " ") for stage, _ in data.lifecycle],
+            [customers for _, customers in data.lifecycle],
+            [
+                f"{charts.format_number(customers)} · {percent(customers, lifecycle_customers)}"
+                for _, customers in data.lifecycle
+            ],
+            subtitle=f"{as_of} · {charts.format_number(lifecycle_customers)} customers",
+            value_label="Customers",
+            colors=[LIFECYCLE_COLORS.get(stage, charts.PALETTE[-1]) for stage, _ in data.lifecycle],
+        ),
+        "monthly_revenue.svg": charts.columns(
+            "Net revenue per month",
+            [month.strftime("%Y-%m") for month, _ in data.monthly_revenue],
+            [revenue for _, revenue in data.monthly_revenue],
+            subtitle=f"{as_of} · orders not cancelled, net of returns, in {currency}",
+            value_label=f"Net revenue ({currency})",
+            category_label="Order month",
+        ),
+        "quarantine.svg": charts.horizontal_bars(
+            "Quarantined rows per table and reason",
+            [f"{table} · {reason}" for table, reason, _ in data.quarantine],
+            [rows for _, _, rows in data.quarantine],
+            subtitle=f"{charts.format_number(quarantined)} raw rows rejected or repaired",
+            value_label="Rows",
+            colors=[
+                charts.PALETTE[tables.index(table) % len(charts.PALETTE)]
+                for table, _, _ in data.quarantine
+            ],
+        )
+        if data.quarantine
+        else charts.empty_chart(
+            "Quarantined rows per table and reason", message="No quarantined rows"
+        ),
+    }
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int]) -> str:
+    """A GitHub Markdown table; columns whose index is in `numeric` are right-aligned."""
+    align = ["---:" if index in numeric else "---" for index in range(len(headers))]
+    lines = [headers, align, *[[str(cell).replace("|", "\\|") for cell in row] for row in rows]]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def headline_rows(headline: Headline, currency: str) -> list[tuple[str, str]]:
+    """The headline measures as (label, value), for the Markdown table and the KPI cards."""
+    rejected = sum(
+        rows for _, disposition, rows in headline.quarantine_by_reason if disposition == "rejected"
+    )
+    quarantined = sum(rows for _, _, rows in headline.quarantine_by_reason)
+    unbalanced = [row[0] for row in headline.reconciliation if not row[-1]]
+    reconciled = (
+        f"balanced: all {len(headline.reconciliation)} raw tables reconcile"
+        if not unbalanced
+        else f"**NOT balanced**: {', '.join(unbalanced)}"
+    )
+    top_share = (
+        f"{headline.top_revenue_share:.1%}" if headline.top_revenue_share is not None else "n/a"
+    )
+    return [
+        ("Customers", charts.format_number(headline.customers)),
+        ("Buyers (at least one order)", charts.format_number(headline.buyers)),
+        ("Orders (not cancelled)", charts.format_number(headline.orders)),
+        (f"Net revenue ({currency})", charts.format_number(headline.net_revenue, 2)),
+        (
+            f"Revenue share of the top {TOP_SHARE:.0%} of buyers "
+            f"({charts.format_number(headline.top_buyers)})",
+            top_share,
+        ),
+        (
+            "Quarantined rows",
+            f"{charts.format_number(quarantined)} ({charts.format_number(rejected)} rejected, "
+            f"{charts.format_number(quarantined - rejected)} repaired)",
+        ),
+        ("Row reconciliation", reconciled),
+    ]
+
+
+def headline_section(headline: Headline, currency: str) -> list[str]:
+    rows = headline_rows(headline, currency)
+    return [
+        "## Headline",
+        "",
+        markdown_table(["Measure", "Value"], rows, {1}),
+        "",
+        "Quarantined rows by reason (details in `audit.quarantined_rows`):",
+        "",
+        markdown_table(
+            ["Reason", "Disposition", "Rows"],
+            [
+                (reason, disposition, charts.format_number(rows))
+                for reason, disposition, rows in headline.quarantine_by_reason
+            ],
+            {2},
+        )
+        if headline.quarantine_by_reason
+        else "No quarantined rows.",
+    ]
+
+
+def chart_sections(data: ReportData, currency: str) -> list[str]:
+    segment_customers = sum(customers for _, customers, _ in data.segments)
+    segment_revenue = sum(revenue for _, _, revenue in data.segments)
+    lifecycle_customers = sum(customers for _, customers in data.lifecycle)
+    sections = [
+        (
+            "RFM segments",
+            "rfm_segments.svg",
+            [
+                "Segment",
+                "Customers",
+                "Share of buyers",
+                f"Net revenue ({currency})",
+                "Share of revenue",
+            ],
+            [
+                (
+                    segment,
+                    charts.format_number(customers),
+                    percent(customers, segment_customers),
+                    charts.format_number(revenue, 2),
+                    percent(revenue, segment_revenue),
+                )
+                for segment, customers, revenue in data.segments
+            ],
+            {1, 2, 3, 4},
+        ),
+        (
+            "Lifecycle stages",
+            "lifecycle.svg",
+            ["Stage", "Customers", "Share of customers"],
+            [
+                (stage, charts.format_number(customers), percent(customers, lifecycle_customers))
+                for stage, customers in data.lifecycle
+            ],
+            {1, 2},
+        ),
+        (
+            "Net revenue per month",
+            "monthly_revenue.svg",
+            ["Month", f"Net revenue ({currency})"],
+            [
+                (month.strftime("%Y-%m"), charts.format_number(revenue, 2))
+                for month, revenue in data.monthly_revenue
+            ],
+            {1},
+        ),
+        (
+            "Quarantined rows",
+            "quarantine.svg",
+            ["Source table", "Reason", "Rows"],
+            [
+                (table, reason, charts.format_number(rows))
+                for table, reason, rows in data.quarantine
+            ],
+            {2},
+        ),
+    ]
+    lines: list[str] = []
+    for title, image, headers, rows, numeric in sections:
+        lines += ["", f"## {title}", "", f"![{title}]({image})", ""]
+        lines.append(markdown_table(headers, rows, numeric) if rows else "No rows.")
+    return lines
+
+
+def reconciliation_section(headline: Headline) -> list[str]:
+    headers = ["Source table", "Raw", "Clean", "Rejected", "Duplicates", "Repaired", "Balanced"]
+    rows = [
+        (table, *(charts.format_number(count) for count in counts), "yes" if balanced else "**no**")
+        for table, *counts, balanced in headline.reconciliation
+    ]
+    return [
+        "",
+        "## Row reconciliation",
+        "",
+        "Every raw row is clean, rejected or a duplicate (`audit.row_reconciliation`).",
+        "",
+        markdown_table(headers, rows, {1, 2, 3, 4, 5}),
+    ]
+
+
+def render_markdown(data: ReportData, currency: str) -> str:
+    as_of = data.headline.as_of_date or "unknown"
+    lines = [
+        "# Customer classification report",
+        "",
+        f"As of **{as_of}**. Made by `segments report` from the marts and audit tables.",
+        "",
+        *headline_section(data.headline, currency),
+        *chart_sections(data, currency),
+        *reconciliation_section(data.headline),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(
+    data: ReportData,
+    out: Path,
+    currency: str = "USD",
+    html_data: report_html.HtmlData | None = None,
+) -> list[Path]:
+    """Write report.md and the charts into `out`, and report.html with `html_data`; the
+    paths written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = [out / "report.md"]
+        written[0].write_text(render_markdown(data, currency), encoding="utf-8")
+        if html_data is not None:
+            kpis = headline_rows(data.headline, currency) + report_html.kpis(html_data, currency)
+            page = report_html.render_html(
+                kpis,
+                html_data,
+                data.quarantine,
+                data.headline.reconciliation,
+                data.headline.as_of_date,
+                currency,
+            )
+            written.append(out / "report.html")
+            written[-1].write_text(page, encoding="utf-8")
+        for name, svg in build_charts(data, currency).items():
+            (out / name).write_text(svg, encoding="utf-8")
+            written.append(out / name)
+    except OSError as error:
+        raise SegmentsError(f"cannot write the report to {out}: {error}") from error
+    return written
