@@ -3,6 +3,7 @@
     value over the horizon (int_clv_predictions), per customer with a
     purchase and as-of date. See the clv_method doc.
 #}
+{{ config(tags=['per_as_of'], materialized=view_in_a_backfill()) }}
 with
 
 history as (

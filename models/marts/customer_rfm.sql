@@ -6,6 +6,7 @@
     Recency and frequency count purchases only; monetary is net revenue, with
     refunds (credit notes) subtracted on their own date.
 #}
+{{ config(tags=['per_as_of']) }}
 {%- set bins = var('rfm_bins') -%}
 {#- Both branches' parents, whichever var('rfm_lookback_days') a run sets: #}
 -- depends_on: {{ ref('int_orders_aggregated_to_customers') }}, {{ ref('int_orders_enriched') }}

@@ -7,6 +7,7 @@
     custom category: the rules of the custom_category_rules seed over these
     columns and the customers mart's (see custom_category).
 #}
+{{ config(tags=['per_as_of'], materialized=view_in_a_backfill()) }}
 {%- set category_columns = custom_category_columns(
     [('customer_segments', 'joined'), ('customers', 'joined')], exclude=['custom_category']
 ) if execute else {} -%}

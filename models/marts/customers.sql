@@ -4,6 +4,7 @@
     row per customer and as-of date (a build has one). PII only hashed or
     masked.
 #}
+{{ config(tags=['per_as_of'], materialized=view_in_a_backfill()) }}
 with
 
 crm_customers as (

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 import pytest
+import yaml
 
 from segments.core import project, raw_schema
 from segments.engines import dbt
@@ -342,6 +343,34 @@ def per_as_of_tagged(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def configured_by_folder(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    """Intermediate models live in a folder by domain (models/intermediate/<domain>/),
+    and dbt_project.yml configures folders, never a model by name (a model's own
+    config block or yml says what is particular to it)."""
+    nodes = models(manifest)
+    found = [
+        (node["name"], "intermediate model outside a domain folder")
+        for node in nodes.values()
+        if layer(node) == "intermediate" and len(Path(node["original_file_path"]).parts) < 4
+    ]
+    names = {node["name"] for node in nodes.values()}
+
+    def keys(config: Any, path: str) -> Iterator[tuple[str, str]]:
+        for key, value in (config or {}).items() if isinstance(config, dict) else ():
+            if not str(key).startswith("+"):
+                yield str(key), f"{path}/{key}"
+                yield from keys(value, f"{path}/{key}")
+
+    settings = yaml.safe_load((project.project_dir() / "dbt_project.yml").read_text())
+    configured = settings["models"][PACKAGE]
+    found += [
+        (key, f"configured by name in dbt_project.yml ({where})")
+        for key, where in keys(configured, "models")
+        if key in names
+    ]
+    return found
+
+
 RULES = {
     "source_only_in_base": source_only_in_base,
     "layers_flow_forward": layers_flow_forward,
@@ -354,6 +383,7 @@ RULES = {
     "portable_sql": portable_sql,
     "raw_contract_in_dbt": raw_contract_in_dbt,
     "per_as_of_tagged": per_as_of_tagged,
+    "configured_by_folder": configured_by_folder,
 }
 
 
@@ -415,6 +445,10 @@ def test_rules_catch_what_they_are_for(manifest: dict[str, Any]) -> None:
         "int_customers_classified",
         "prospects",
     }
+    nodes[checked_id]["original_file_path"] = "models/intermediate/int_orders_checked.sql"
+    assert ("int_orders_checked", "intermediate model outside a domain folder") in (
+        configured_by_folder(planted)
+    )
     unkeyed = {name for name, _ in primary_key_tested(planted)}
     assert {"orders", "int_orders_enriched", "int_customers_classified"} <= unkeyed
 

@@ -1,7 +1,9 @@
 {#
     PII leaves here only hashed (email_hash, phone_hash) or masked
-    (email_masked); names are dropped.
+    (email_masked); names are dropped. Stored, not a view: hash_pii reads the
+    salt from dbt's session, so no view needs it and a reader never sees it.
 #}
+{{ config(materialized='table') }}
 with
 
 customers as (

@@ -9,6 +9,7 @@
     of grouping eight rows per customer (customer_score_contributions has
     the long form).
 #}
+{{ config(materialized=view_in_a_backfill()) }}
 {%- set missing_value = var('composite_missing_indicator_value') %}
 with
 
