@@ -1,9 +1,9 @@
 {#
-    Generated from scripts/segments/core/raw_schema.py by
-    `python -m segments.core.raw_schema`; edit the contract there. Per raw
-    table: its dbt source, key, columns in order, the columns a file must
-    have, the PII columns (hashed in the quarantine's raw values) and the
-    number columns (type and scale).
+    Generated from the raw contract, scripts/segments/core/raw_schema.py,
+    by `python -m segments.devtools.raw_dbt_files`; edit the contract there.
+    Per raw table: its dbt source, key, columns in order, the columns a file
+    must have, the PII columns (hashed in the quarantine's raw values) and
+    the number columns (type and scale).
 #}
 {% macro raw_tables() -%}
     {{ return({

@@ -9,14 +9,15 @@ import re
 
 import pytest
 
-from segments.core import project, raw_schema
+from segments.core import project
+from segments.devtools import raw_dbt_files, reference_docs
 
 
 def test_readme_documents_every_raw_table_as_the_loader_expects_it() -> None:
     # GIVEN the README WHEN the raw-schema tables are looked for
     readme = (project.project_dir() / "README.md").read_text(encoding="utf-8")
     # THEN the generated Markdown of the contract is there unchanged
-    assert raw_schema.markdown() in readme
+    assert reference_docs.markdown() in readme
 
 
 def test_readme_shows_the_two_commands() -> None:
@@ -25,13 +26,13 @@ def test_readme_shows_the_two_commands() -> None:
     assert "make test" in readme
 
 
-@pytest.mark.parametrize("path", sorted(raw_schema.generated_files()))
+@pytest.mark.parametrize("path", sorted(raw_dbt_files.generated_files()))
 def test_dbt_files_of_the_raw_contract_are_generated_from_it(path: str) -> None:
     # GIVEN a committed dbt file that restates the raw contract: the raw_tables() macro the
     # base and audit models read, or a source system's sources yml
     committed = (project.project_dir() / path).read_text(encoding="utf-8")
-    # THEN it is what the contract generates (regenerate: python -m segments.core.raw_schema)
-    assert committed == raw_schema.generated_files()[path]
+    # THEN it is what the contract generates (python -m segments.devtools.raw_dbt_files)
+    assert committed == raw_dbt_files.generated_files()[path]
 
 
 def test_doc_blocks_hold_no_headings() -> None:
