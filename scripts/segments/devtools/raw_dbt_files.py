@@ -1,8 +1,11 @@
 """The dbt files that restate the raw contract (segments.core.raw_schema), generated.
 
 `python -m segments.devtools.raw_dbt_files` (re)writes them: the `raw_tables()` and
-`value_patterns()` macros the base and audit models read, and each source system's
-sources yml. A test fails when a committed file differs from its generation.
+`value_patterns()` macros the base and audit models read, each source system's
+sources yml, and each raw table's `_raw` reader (`base_<source>__<table>_raw`: its
+SQL and its yml). None of them is edited by hand: adding a raw table is one change
+in raw_schema.py plus its base and stg models. A test fails when a committed file
+differs from its generation.
 """
 
 from __future__ import annotations
@@ -147,10 +150,65 @@ def _freshness(column: str) -> list[str]:
     ]
 
 
+def raw_reader_path(tbl: Table, ext: str) -> str:
+    """models/staging/<source>/base/base_<source>__<table>_raw.<ext>"""
+    return f"models/staging/{tbl.source}/base/base_{tbl.source}__{tbl.name}_raw.{ext}"
+
+
+def raw_reader_sql(tbl: Table) -> str:
+    """The `_raw` reader of one raw table: its rows through `select_raw`, ephemeral."""
+    return (
+        "{{ config(materialized='ephemeral') }}\n"
+        "{# Generated from the raw contract (scripts/segments/core/raw_schema.py) by\n"
+        "   `python -m segments.devtools.raw_dbt_files`; edit the contract there.\n"
+        f"   The raw rows of {tbl.source}.{tbl.name} under the project's column names, "
+        "as text, numbered. #}\n"
+        f"{{{{ select_raw('{tbl.name}') }}}}\n"
+    )
+
+
+def raw_reader_yml(tbl: Table) -> str:
+    """The yml of one `_raw` reader: every contract column, described as raw text."""
+    base = f"base_{tbl.source}__{tbl.name}"
+    lines = [
+        "# Generated from the raw contract (scripts/segments/core/raw_schema.py) by",
+        "# `python -m segments.devtools.raw_dbt_files`; edit the contract there.",
+        "version: 2",
+        "",
+        "models:",
+        f"- name: {base}_raw",
+        f"  description: 'One row per row of the raw table {tbl.source}.{tbl.name}: every contract"
+        " column under",
+        "    the project''s name (mapped through var raw_columns), as text, with the row''s number."
+        " Ephemeral:",
+        f"    compiled into {base} and into the quarantine''s raw-value lookup.'",
+        "  columns:",
+    ]
+    for col in tbl.columns:
+        lines += [
+            f"  - name: {col.name}",
+            f"    description: {yaml_text('Raw text. ' + col.description)}",
+        ]
+    for name, block in (
+        ("_source_row", "col_source_row"),
+        ("_has_invalid_encoding", "col_has_invalid_encoding"),
+    ):
+        lines += [f"  - name: {name}", f"    description: '{{{{ doc(\"{block}\") }}}}'"]
+    return "\n".join(lines) + "\n"
+
+
+def yaml_text(value: str) -> str:
+    """A single-quoted YAML string of `value` (quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def generated_files() -> dict[str, str]:
     """Every project file generated from this contract, by path."""
     files = {DBT_REGISTRY_PATH: dbt_registry()}
     files |= {dbt_sources_path(source): dbt_sources(source) for source in SOURCES}
+    for tbl in TABLES:
+        files[raw_reader_path(tbl, "sql")] = raw_reader_sql(tbl)
+        files[raw_reader_path(tbl, "yml")] = raw_reader_yml(tbl)
     return files
 
 

@@ -1,3 +1,5 @@
 {{ config(materialized='ephemeral') }}
-{# The raw rows of crm.customers under the project's column names, as text, numbered. #}
+{# Generated from the raw contract (scripts/segments/core/raw_schema.py) by
+   `python -m segments.devtools.raw_dbt_files`; edit the contract there.
+   The raw rows of crm.customers under the project's column names, as text, numbered. #}
 {{ select_raw('customers') }}
