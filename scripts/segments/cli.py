@@ -16,10 +16,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from segments import __version__
+from segments.commands import (
+    backfill,
+    benchmark,
+    build,
+    docs,
+    export,
+    fit_clv,
+    generate,
+    load_cdnow,
+    report,
+)
 from segments.core.errors import SegmentsError, StorageError, Terminated
-from segments.devtools import benchmark, fit_clv, generate, load_cdnow
-from segments.pipeline import backfill, build, docs
-from segments.reporting import export, report
 
 COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, export, docs, benchmark)
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, what a shell reports for Ctrl-C

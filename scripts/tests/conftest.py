@@ -17,7 +17,7 @@ from segments.core import project
 from segments.devtools import generate
 from segments.engines import dbt
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.dirty_rows import Dirty, inject
 from tests.reliability import TALLY, copy_warehouse
 
@@ -79,8 +79,8 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DemoWarehouse:
     raw_dir = root / "raw"
     generate.generate(customers=1_500, seed=11, out=raw_dir)
     warehouse = root / "warehouse.duckdb"
-    files = load.find_raw_files(raw_dir)
-    build.build(warehouse, "ci", files, project.column_mapping(), {})
+    files = raw_files.find(raw_dir)
+    build.build(build.BuildOptions(warehouse, "ci", files, project.column_mapping(), {}))
     manifest = json.loads((raw_dir / generate.MANIFEST_NAME).read_text())
     return DemoWarehouse(raw_dir, warehouse, manifest)
 
@@ -114,7 +114,9 @@ def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> DirtyBuild:
     generate.generate(customers=150, seed=23, out=raw_dir)
     injected = inject(raw_dir, seed=23)
     warehouse = root / "warehouse.duckdb"
-    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(warehouse, "ci", raw_files.find(raw_dir), project.column_mapping(), {})
+    )
     manifest = json.loads((raw_dir / generate.MANIFEST_NAME).read_text())
     return DirtyBuild(raw_dir, warehouse, manifest, injected)
 

@@ -14,7 +14,7 @@ import pytest
 from segments.core import project
 from segments.devtools import generate
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 
 AS_OF = "2025-12-31"  # the last day of the generated data
 
@@ -161,11 +161,13 @@ def marts_digest(warehouse: Path) -> dict[str, str]:
 
 def build_as_of(raw_dir: Path, warehouse: Path) -> dict[str, str]:
     build.build(
-        warehouse,
-        "ci",
-        load.find_raw_files(raw_dir),
-        project.column_mapping(),
-        {"as_of_date": AS_OF},
+        build.BuildOptions(
+            warehouse,
+            "ci",
+            raw_files.find(raw_dir),
+            project.column_mapping(),
+            {"as_of_date": AS_OF},
+        )
     )
     return marts_digest(warehouse)
 

@@ -40,7 +40,11 @@ def write_definitions(project_root: Path, rows: list[dict[str, str]]) -> None:
 def rebuild(warehouse: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, copy)
-    build.build(copy, "ci", None, project.column_mapping(), {}, select=["audience_definitions+"])
+    build.build(
+        build.BuildOptions(
+            copy, "ci", None, project.column_mapping(), {}, select=["audience_definitions+"]
+        )
+    )
     return copy
 
 

@@ -12,7 +12,7 @@ import pytest
 from segments import cli
 from segments.core.errors import SegmentsError
 from segments.devtools.benchmark import artifacts, direct, measure, peers, report
-from segments.devtools.benchmark import command as benchmark_command
+from segments.devtools.benchmark import runner as benchmark_runner
 
 
 def node(resource_type: str, *parents: str, **extra: object) -> dict:
@@ -347,7 +347,7 @@ def test_keep_dir_must_be_new_or_empty(tmp_path: Path) -> None:
     (tmp_path / "old.txt").write_text("x", encoding="utf-8")
     # WHEN / THEN --keep refuses it rather than mixing runs
     with pytest.raises(SegmentsError, match="new or empty"):
-        benchmark_command._work_dir(tmp_path)
+        benchmark_runner._work_dir(tmp_path)
 
 
 def test_benchmark_help_exits_zero() -> None:
@@ -376,7 +376,7 @@ def test_memory_limit_is_set_in_the_copy_only(tmp_path: Path) -> None:
     for name in ("profiles.yml", "dbt_project.yml"):
         (tmp_path / name).write_text((root / name).read_text())
     # WHEN the benchmark raises the ci target's memory limit in the copy
-    benchmark_command.set_memory_limit(tmp_path, "8GB")
+    benchmark_runner.set_memory_limit(tmp_path, "8GB")
     # THEN the copy's ci target has it, its other settings and the dev target are
     # unchanged, and the project's own file is untouched
     before, after = profile_output(root, "ci"), profile_output(tmp_path, "ci")

@@ -16,7 +16,7 @@ from segments.core import project
 from segments.core.errors import InputFileError, SegmentsError, StorageError, WarehouseLockedError
 from segments.pipeline import build
 from segments.warehouse import file as warehouse_file
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.conftest import DemoWarehouse, write
 
 
@@ -96,7 +96,13 @@ def test_second_build_fails_fast_while_one_holds_the_lock(tmp_path: Path, orders
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(WarehouseLockedError, match="is being built by"):
             build.build(
-                warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {}
+                build.BuildOptions(
+                    warehouse,
+                    "ci",
+                    raw_files.find(orders_dir),
+                    project.column_mapping(),
+                    {},
+                )
             )
     assert not warehouse.exists()
 
@@ -165,6 +171,10 @@ def test_write_ahead_log_without_its_database_is_refused(tmp_path: Path, orders_
     warehouse_file.wal_for(warehouse).write_bytes(b"log of a deleted database")
     # WHEN the warehouse is built THEN the build refuses, and leaves the log
     with pytest.raises(StorageError, match="write-ahead log without its database file"):
-        build.build(warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {})
+        build.build(
+            build.BuildOptions(
+                warehouse, "ci", raw_files.find(orders_dir), project.column_mapping(), {}
+            )
+        )
     assert warehouse_file.wal_for(warehouse).read_bytes() == b"log of a deleted database"
     assert not warehouse.exists()

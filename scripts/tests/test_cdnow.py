@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 from segments.analytics import clv
+from segments.commands import fit_clv as fit_clv_command
 from segments.core.errors import SegmentsError
 from segments.devtools import cdnow, fit_clv
 
@@ -194,7 +195,7 @@ def test_one_time_buyers_are_certainly_alive(bgnbd, summary):
 def run_command(argv: list[str]) -> int:
     root = argparse.ArgumentParser(prog="segments")
     subparsers = root.add_subparsers(dest="command", required=True)
-    fit_clv.register(subparsers)
+    fit_clv_command.register(subparsers)
     args = root.parse_args(argv)
     return args.func(args)
 

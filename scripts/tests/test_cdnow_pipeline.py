@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from segments.commands import common
 from segments.core import project
 from segments.devtools import load_cdnow
 from segments.pipeline import backfill, build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +24,12 @@ def cdnow_sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cdnow")
     load_cdnow.convert(root / "raw", sample=True)
     warehouse = root / "warehouse.duckdb"
-    dbt_vars = build.parse_vars(load_cdnow.CDNOW_VARS) | {
+    dbt_vars = common.parse_vars(load_cdnow.CDNOW_VARS) | {
         "as_of_date": "1997-09-30",
         "clv_horizon_periods": 39,
     }
-    files = load.find_raw_files(root / "raw")
-    build.build(warehouse, "ci", files, project.column_mapping(), dbt_vars)
+    files = raw_files.find(root / "raw")
+    build.build(build.BuildOptions(warehouse, "ci", files, project.column_mapping(), dbt_vars))
     return warehouse
 
 
@@ -69,7 +70,7 @@ def test_the_history_of_cdnow_counts_each_months_buyers(
     # GIVEN the CDNOW sample warehouse (built as of 1997-09-30), copied
     warehouse = tmp_path / cdnow_sample_warehouse.name
     shutil.copy(cdnow_sample_warehouse, warehouse)
-    dbt_vars = build.parse_vars(load_cdnow.CDNOW_VARS) | {"clv_horizon_periods": 39}
+    dbt_vars = common.parse_vars(load_cdnow.CDNOW_VARS) | {"clv_horizon_periods": 39}
     # WHEN its months January to August 1997 are backfilled
     starts = backfill.period_starts("1997-01", "1997-08", "month")
     backfill.backfill(warehouse, "ci", starts, "month", 12, False, dbt_vars)

@@ -23,7 +23,7 @@ from segments.analytics.clv_model import ClvConfig, predict
 from segments.core import project
 from segments.devtools import generate
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 
 R, ALPHA, A, B = 0.243, 4.414, 0.793, 2.426  # BG/NBD, CDNOW (FHL 2005)
 P, Q, GAMMA = 6.25, 3.74, 15.44  # Gamma-Gamma, CDNOW (Fader, Hardie & Lee 2005b)
@@ -183,7 +183,11 @@ def weekly_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "clv_annual_discount_rate": 0.12,
         "clv_profit_margin": 0.3,
     }
-    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), dbt_vars)
+    build.build(
+        build.BuildOptions(
+            warehouse, "ci", raw_files.find(raw_dir), project.column_mapping(), dbt_vars
+        )
+    )
     return warehouse
 
 

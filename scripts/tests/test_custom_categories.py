@@ -36,7 +36,11 @@ def write_rules(project_root: Path, rules: list[dict[str, str]]) -> None:
 def rebuild(warehouse: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse, copy)
-    build.build(copy, "ci", None, project.column_mapping(), {}, select=["custom_category_rules+"])
+    build.build(
+        build.BuildOptions(
+            copy, "ci", None, project.column_mapping(), {}, select=["custom_category_rules+"]
+        )
+    )
     return copy
 
 

@@ -15,7 +15,7 @@ from segments.core.errors import SegmentsError
 from segments.devtools import generate
 from segments.engines.dbt import run_dbt
 from segments.pipeline import backfill, build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 
 HISTORY = "marts.customer_segment_history"
 
@@ -27,7 +27,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     raw_dir = root / "raw"
     generate.generate(customers=300, seed=7, out=raw_dir)
     warehouse = root / "warehouse.duckdb"
-    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(warehouse, "ci", raw_files.find(raw_dir), project.column_mapping(), {})
+    )
     return raw_dir, warehouse
 
 
@@ -65,7 +67,9 @@ def test_a_build_adds_its_own_period_once(built: tuple[Path, Path], tmp_path: Pa
     raw_dir, warehouse = built
     # WHEN the same data is built again over the built warehouse
     again = copy_of(warehouse, tmp_path)
-    build.build(again, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(again, "ci", raw_files.find(raw_dir), project.column_mapping(), {})
+    )
     # THEN the history holds one period, the as-of date's month, once per customer
     with duckdb.connect(str(again), read_only=True) as con:
         as_of = con.execute("select max(as_of_date) from marts.customer_segments").fetchone()[0]
@@ -83,7 +87,9 @@ def test_a_backfilled_period_is_what_a_build_as_of_its_last_day_gives(
     # AND the same data built as of the last day of September
     as_of = tmp_path / "as_of.duckdb"
     vars_ = {"as_of_date": "2025-09-30"}
-    build.build(as_of, "ci", load.find_raw_files(raw_dir), project.column_mapping(), vars_)
+    build.build(
+        build.BuildOptions(as_of, "ci", raw_files.find(raw_dir), project.column_mapping(), vars_)
+    )
     # THEN September's history rows are that build's customer_segments, column for column
     with duckdb.connect(str(filled), read_only=True) as con:
         con.execute(f"attach '{as_of}' as as_of (read_only)")
@@ -291,14 +297,18 @@ def test_the_same_data_keeps_the_history_and_other_data_starts_a_new_one(
     backfill.backfill(filled, "ci", months("2025-08", "2025-09"), "month", 2, False, {})
     # WHEN the history is built again on the same data THEN it keeps both months
     same = build.build(
-        filled, "ci", None, project.column_mapping(), {}, select=["customer_segment_history"]
+        build.BuildOptions(
+            filled, "ci", None, project.column_mapping(), {}, select=["customer_segment_history"]
+        )
     )
     assert same["history_removed"] == []
     assert set(months("2025-08", "2025-09")) <= set(rows_per_period(filled))
     # WHEN other data (another company's, fewer customers) is built over it
     other = tmp_path_factory.mktemp("other") / "raw"
     generate.generate(customers=120, seed=8, out=other)
-    replaced = build.build(filled, "ci", load.find_raw_files(other), project.column_mapping(), {})
+    replaced = build.build(
+        build.BuildOptions(filled, "ci", raw_files.find(other), project.column_mapping(), {})
+    )
     # THEN the two months of the first data are gone, named, and a backfill computes them anew
     assert replaced["history_removed"] == months("2025-08", "2025-09")
     with duckdb.connect(str(filled), read_only=True) as con:
@@ -328,12 +338,14 @@ def test_a_corrected_old_order_replaces_the_periods_it_changed_and_one_history_h
     (day / "orders.csv").write_text(f"{header}{order[0]},{order[1]},{order[2]},1.23,completed\n")
     # WHEN it is appended and built
     corrected = build.build(
-        filled,
-        "ci",
-        load.find_raw_files(day, appending=True),
-        project.column_mapping(),
-        {},
-        append=True,
+        build.BuildOptions(
+            filled,
+            "ci",
+            raw_files.find(day, appending=True),
+            project.column_mapping(),
+            {},
+            append=True,
+        )
     )
     # THEN August and September (which count that order) are removed, July is kept
     assert corrected["history_removed"] == months("2025-08", "2025-09")
@@ -348,11 +360,13 @@ def test_a_corrected_old_order_replaces_the_periods_it_changed_and_one_history_h
         backfill.backfill(filled, "ci", months("2025-09"), "month", 1, False, {"abc_a_cut": 0.7})
     # WHEN the build's period length changes THEN the monthly periods are replaced
     weekly = build.build(
-        filled,
-        "ci",
-        load.find_raw_files(raw_dir),
-        project.column_mapping(),
-        {"history_period": "week"},
+        build.BuildOptions(
+            filled,
+            "ci",
+            raw_files.find(raw_dir),
+            project.column_mapping(),
+            {"history_period": "week"},
+        )
     )
     assert date(2025, 7, 1) in weekly["history_removed"]
     with duckdb.connect(str(filled), read_only=True) as con:

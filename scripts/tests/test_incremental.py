@@ -22,7 +22,7 @@ import pytest
 from segments.core import project
 from segments.devtools import generate
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.reliability import content_digest
 
 CUT = "2025-12-20"  # orders, lines and events from this day on arrive in the second load
@@ -120,10 +120,10 @@ def appended(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     ids = split(root / "raw", root / "first", root / "second")
     warehouse = root / "warehouse.duckdb"
     mapping = project.column_mapping()
-    build.build(warehouse, "ci", load.find_raw_files(root / "first"), mapping, {})
+    build.build(build.BuildOptions(warehouse, "ci", raw_files.find(root / "first"), mapping, {}))
     # WHEN the second load is appended and the facts run incrementally
-    files = load.find_raw_files(root / "second", appending=True)
-    build.build(warehouse, "ci", files, mapping, {}, append=True)
+    files = raw_files.find(root / "second", appending=True)
+    build.build(build.BuildOptions(warehouse, "ci", files, mapping, {}, append=True))
     return warehouse, ids
 
 
@@ -137,7 +137,9 @@ def test_an_incremental_run_gives_what_a_full_refresh_gives(
     # WHEN the same raw rows are rebuilt in full
     copy = tmp_path / warehouse.name
     copy.write_bytes(warehouse.read_bytes())
-    build.build(copy, "ci", None, project.column_mapping(), {}, full_refresh=True)
+    build.build(
+        build.BuildOptions(copy, "ci", None, project.column_mapping(), {}, full_refresh=True)
+    )
     # THEN every mart, the quarantine and every fact is the same
     assert runs_in_valid_orders(copy) == 1
     assert (content_digest(copy), facts_digest(copy)) == incremental

@@ -8,12 +8,12 @@ import duckdb
 import pytest
 
 from segments.core.errors import InputFileError
-from segments.warehouse import load, raw_layout
+from segments.warehouse import load, raw_files, raw_layout
 from tests.conftest import ORDERS_HEADER, write
 
 
 def load_dir(raw_dir: Path, database: Path, mapping: dict | None = None) -> list[load.LoadedTable]:
-    return load.load_raw(database, load.find_raw_files(raw_dir), mapping or {})
+    return load.load_raw(database, raw_files.find(raw_dir), mapping or {})
 
 
 def test_clean_orders_load_as_text_in_file_order(orders_dir: Path, tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_clean_orders_load_as_text_in_file_order(orders_dir: Path, tmp_path: Pat
 def test_orders_file_is_required(tmp_path: Path) -> None:
     write(tmp_path / "raw" / "customers.csv", "customer_id\nc1\n")
     with pytest.raises(InputFileError, match=r"required raw file missing: orders\.csv"):
-        load.find_raw_files(tmp_path / "raw")
+        raw_files.find(tmp_path / "raw")
 
 
 def test_missing_required_column_names_file_and_column(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_unusable_files_are_refused_with_the_problem_named(
 def test_two_files_for_one_table_are_ambiguous(orders_dir: Path) -> None:
     write(orders_dir / "orders.csv.gz", "")
     with pytest.raises(InputFileError, match=r"both orders\.csv and orders\.csv\.gz"):
-        load.find_raw_files(orders_dir)
+        raw_files.find(orders_dir)
 
 
 def test_column_mapping_finds_renamed_columns(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import json
@@ -16,7 +15,7 @@ from segments.core import raw_schema
 from segments.core.errors import SegmentsError
 from segments.devtools import cdnow, load_cdnow
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import load, raw_files
 
 OUTPUT_FILES = ("orders.csv", "customers.csv", load_cdnow.MANIFEST_NAME)
 
@@ -113,7 +112,7 @@ def test_same_output_every_run(
 
 def test_loader_accepts_the_files(sample_dir: Path, tmp_path: Path) -> None:
     # GIVEN the converted sample WHEN the loader finds and loads it into a fresh DuckDB
-    files = load.find_raw_files(sample_dir)
+    files = raw_files.find(sample_dir)
     loaded = load.load_raw(tmp_path / "w.duckdb", files, {})
     # THEN exactly orders and customers are loaded, every row
     assert sorted((table.table, table.rows) for table in loaded) == [
@@ -160,20 +159,21 @@ def test_without_build_prints_the_build_command(
     assert f"segments build --raw-dir {tmp_path} --target ci" in capsys.readouterr().out
 
 
-def test_build_gets_the_arguments_segments_build_would(
+def test_build_gets_the_options_segments_build_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN build.run replaced by a recorder (no dbt run)
-    calls: list[argparse.Namespace] = []
-    monkeypatch.setattr(build, "run", lambda args: calls.append(args) or 0)
-    # WHEN load-cdnow runs with --build
+    # GIVEN the build replaced by a recorder (no dbt run)
+    calls: list[build.BuildOptions] = []
+    monkeypatch.setattr(build, "run_and_report", calls.append)
+    # WHEN load-cdnow runs with --build, and `segments build` on its files
     assert (
         cli.main(["load-cdnow", "--sample", "--out", str(tmp_path), "--build", "--target", "ci"])
         == 0
     )
-    # THEN build.run got what `segments build` parses, zero-amount purchases kept
-    expected = cli.parser().parse_args(
-        ["build", "--raw-dir", str(tmp_path), "--target", "ci", "--vars", load_cdnow.CDNOW_VARS]
-    )
-    assert len(calls) == 1
-    assert vars(calls[0]) == vars(expected)
+    argv = ["build", "--raw-dir", str(tmp_path), "--target", "ci", "--vars", load_cdnow.CDNOW_VARS]
+    assert cli.main(argv) == 0
+    # THEN both built with the same options, zero-amount purchases kept
+    assert len(calls) == 2
+    assert calls[0] == calls[1]
+    assert calls[0].dbt_vars == {"quarantine_zero_amount_orders": False}
+    assert sorted(calls[0].files or {}) == ["customers", "orders"]

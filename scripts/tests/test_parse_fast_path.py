@@ -16,7 +16,7 @@ import pytest
 
 from segments.core import raw_schema
 from segments.engines.dbt import compile_inline
-from segments.warehouse import load
+from segments.warehouse import value_checks
 
 HOSTILE = [
     "12",
@@ -162,10 +162,10 @@ def both_readings(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
         "{{ customer_segments.parse_timestamp('t', earliest=none) }} as staged_timestamp"
     )
     sql = compile_inline(f"select t, {macros} from texts", Path(database), target="ci")
-    checks = load.parse_checks()
+    checks = value_checks.parse_checks()
     text = "nullif(trim(t), '')"
     loader = ", ".join(
-        f"{checks[kind].replace(load.COLUMN, text)} as loaded_{kind}"
+        f"{checks[kind].replace(value_checks.COLUMN, text)} as loaded_{kind}"
         for kind in (raw_schema.DECIMAL, raw_schema.INTEGER, raw_schema.TIMESTAMP)
     )
     con = duckdb.connect()

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from segments.core.errors import InputFileError
-from segments.warehouse import load
+from segments.warehouse import load, raw_files
 from tests.conftest import ORDERS_HEADER, write
 from tests.reliability import TALLY
 
@@ -39,7 +39,7 @@ def test_a_folder_of_part_files_is_read_as_the_table_in_part_order(
     # GIVEN orders written by Spark as a folder of three part files (and an empty one)
     spark_folder(tmp_path / "raw" / name, ORDERS_HEADER, ORDER_ROWS, parts=3)
     # WHEN the folder is found and loaded
-    files = load.find_raw_files(tmp_path / "raw")
+    files = raw_files.find(tmp_path / "raw")
     loaded = load.load_raw(tmp_path / "w.duckdb", files, {})
     # THEN every row is there, numbered in the order of the parts and of their rows
     assert [(t.table, t.rows, t.parts) for t in loaded] == [("orders", 9, 3)]
@@ -61,7 +61,7 @@ def test_a_folder_of_parquet_parts_is_read_too(tmp_path: Path) -> None:
                 f"to '{folder / f'part-{index:05d}.snappy.parquet'}' (format parquet)"
             )
     # WHEN loaded THEN both parts' rows are there
-    loaded = load.load_raw(tmp_path / "w.duckdb", load.find_raw_files(tmp_path / "raw"), {})
+    loaded = load.load_raw(tmp_path / "w.duckdb", raw_files.find(tmp_path / "raw"), {})
     assert [(t.rows, t.parts) for t in loaded] == [(9, 2)]
 
 
@@ -123,5 +123,5 @@ def test_what_cannot_be_a_table_is_refused_by_name(tmp_path: Path, make, message
     make(raw)
     # WHEN it is read THEN it is refused, saying what the name is
     with pytest.raises(InputFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load.load_raw(tmp_path / "w.duckdb", load.find_raw_files(raw), {})
+        load.load_raw(tmp_path / "w.duckdb", raw_files.find(raw), {})
     TALLY.files_rejected += 1

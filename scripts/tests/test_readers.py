@@ -19,7 +19,7 @@ from segments import cli
 from segments.core import project
 from segments.devtools import generate
 from segments.pipeline import build
-from segments.warehouse import landing, load
+from segments.warehouse import landing, raw_files
 
 # A reader in its own process, as a BI tool is: it connects read-only, reads every
 # relation of every schema (raw views included), prints the row counts as JSON, and
@@ -97,7 +97,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     raw_dir = root / "raw"
     generate.generate(customers=150, seed=5, out=raw_dir)
     warehouse = root / "built" / "warehouse.duckdb"
-    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(warehouse, "ci", raw_files.find(raw_dir), project.column_mapping(), {})
+    )
     return raw_dir, warehouse
 
 
@@ -129,7 +131,9 @@ def test_a_reader_keeps_reading_every_schema_across_a_build_and_the_docs(
 ) -> None:
     raw_dir, _ = built
     warehouse = tmp_path / "warehouse.duckdb"
-    build.build(warehouse, "ci", load.find_raw_files(raw_dir), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(warehouse, "ci", raw_files.find(raw_dir), project.column_mapping(), {})
+    )
     first_files = landing.referenced_files(warehouse)
     # GIVEN a reader connected to the warehouse, in another process
     reader = Reader(warehouse)
@@ -140,7 +144,9 @@ def test_a_reader_keeps_reading_every_schema_across_a_build_and_the_docs(
     # docs are generated, while it stays connected
     other = tmp_path / "other"
     generate.generate(customers=80, seed=6, out=other)
-    build.build(warehouse, "ci", load.find_raw_files(other), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(warehouse, "ci", raw_files.find(other), project.column_mapping(), {})
+    )
     assert run(warehouse, "docs") == 0
     # THEN it still reads the previous warehouse, every schema and raw included
     assert reader.counts() == before

@@ -11,7 +11,7 @@ import pytest
 
 from segments.core import project
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.conftest import write
 from tests.reliability import TALLY, query
 
@@ -47,8 +47,12 @@ def refunds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("refunds")
     write(root / "raw" / "orders.csv", ORDERS)
     warehouse = root / "warehouse.duckdb"
-    files = load.find_raw_files(root / "raw")
-    build.build(warehouse, "ci", files, project.column_mapping(), {"as_of_date": "2024-03-31"})
+    files = raw_files.find(root / "raw")
+    build.build(
+        build.BuildOptions(
+            warehouse, "ci", files, project.column_mapping(), {"as_of_date": "2024-03-31"}
+        )
+    )
     return warehouse
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from segments.core import project
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.conftest import DemoWarehouse
 
 
@@ -95,7 +95,11 @@ def test_coverage_needs_every_customer_with_a_class_and_allocates_no_more_than_r
 def test_only_orders_give_the_documented_defaults(tmp_path: Path, orders_dir: Path) -> None:
     # GIVEN a raw folder with nothing but orders WHEN it is built
     warehouse = tmp_path / "warehouse.duckdb"
-    build.build(warehouse, "ci", load.find_raw_files(orders_dir), project.column_mapping(), {})
+    build.build(
+        build.BuildOptions(
+            warehouse, "ci", raw_files.find(orders_dir), project.column_mapping(), {}
+        )
+    )
     # THEN credit is unrated for want of invoices, the custom category is the default,
     # every buyer has a cluster, there are no prospects and coverage is one region
     assert query(

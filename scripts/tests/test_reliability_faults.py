@@ -39,7 +39,7 @@ from segments import cli
 from segments.core import project
 from segments.pipeline import build
 from segments.warehouse import file as warehouse_file
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.conftest import DemoWarehouse, write
 from tests.reliability import (
     SMALL_ORDERS,
@@ -261,8 +261,10 @@ def test_next_build_after_a_kill_cleans_up_and_succeeds(
     killed_build: StoppedBuild, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # WHEN the next build of the same warehouse runs
-    files = load.find_raw_files(killed_build.raw_dir)
-    build.build(killed_build.warehouse, "ci", files, project.column_mapping(), {})
+    files = raw_files.find(killed_build.raw_dir)
+    build.build(
+        build.BuildOptions(killed_build.warehouse, "ci", files, project.column_mapping(), {})
+    )
     # THEN it removed the killed build's leftovers, and the warehouse holds the new data
     out = capsys.readouterr().out
     left = warehouse_file.work_dir_for(killed_build.warehouse)

@@ -17,7 +17,7 @@ import pytest
 
 from segments import cli
 from segments.warehouse import file as warehouse_file
-from segments.warehouse import load
+from segments.warehouse import load, raw_files
 from tests.conftest import DemoWarehouse
 from tests.reliability import (
     SMALL_ORDERS,
@@ -313,7 +313,7 @@ def test_byte_order_mark_is_not_part_of_the_first_column_name(
     # GIVEN orders saved by a spreadsheet as "UTF-8 with BOM"
     raw_dir = write_raw(tmp_path / "raw", {"orders.csv": b"\xef\xbb\xbf" + SMALL_ORDERS.encode()})
     # WHEN loaded THEN order_id is found and its values carry no BOM
-    loaded = load.load_raw(tmp_path / "w.duckdb", load.find_raw_files(raw_dir), {})
+    loaded = load.load_raw(tmp_path / "w.duckdb", raw_files.find(raw_dir), {})
     assert [(table.table, table.rows) for table in loaded] == [("orders", 3)]
     assert query(tmp_path / "w.duckdb", "select order_id from raw.orders order by 1") == [
         ("F1",),
@@ -335,7 +335,7 @@ def test_rows_with_bytes_that_are_not_utf8_are_loaded_and_flagged_not_refused(
     rows[6] = b"B7,C1,2024-01-07,10.00,web,caf\xe9\n"
     raw_dir = write_raw(tmp_path / "raw", {"orders.csv.gz": gzip.compress(header + b"".join(rows))})
     # WHEN loaded
-    loaded = load.load_raw(tmp_path / "w.duckdb", load.find_raw_files(raw_dir), {})
+    loaded = load.load_raw(tmp_path / "w.duckdb", raw_files.find(raw_dir), {})
     # THEN every row is there in file order, the two bad ones flagged, bad bytes as U+FFFD
     assert [(table.rows, table.invalid_encoding_rows) for table in loaded] == [(8, 2)]
     odd = query(
@@ -451,7 +451,7 @@ def test_odd_but_usable_file_loads_every_row_and_value_in_place(
     (tmp_path / "o.csv").write_text(SMALL_ORDERS)
     raw_dir = write_raw(tmp_path / "raw", {name: content(tmp_path)})
     # WHEN loaded
-    loaded = load.load_raw(tmp_path / "w.duckdb", load.find_raw_files(raw_dir), {})
+    loaded = load.load_raw(tmp_path / "w.duckdb", raw_files.find(raw_dir), {})
     # THEN every row is there with its values, numbered by its place in the file
     # (never by a column of the file), under the columns the file has
     assert [(table.table, table.rows) for table in loaded] == [("orders", 3)]

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from segments.core import project
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.reliability import (
     LOST,
     MERGED,
@@ -471,8 +471,12 @@ def test_every_invariant_holds_on_random_dirty_data(warehouse_dir: Path, dataset
     # WHEN it is built (over the previous example's warehouse)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DBT_INDIRECT_SELECTION", "cautious")
-        files = load.find_raw_files(raw_dir)
-        build.build(warehouse, "ci", files, project.column_mapping(), {}, SELECT, max_bad_share=1)
+        files = raw_files.find(raw_dir)
+        build.build(
+            build.BuildOptions(
+                warehouse, "ci", files, project.column_mapping(), {}, SELECT, max_bad_share=1
+            )
+        )
     # THEN every raw table reconciles, and every order row met its fate
     assert_reconciles(warehouse, dataset)
     fates = assert_order_fates(warehouse, dataset)

@@ -14,7 +14,7 @@ import pytest
 from segments.core import project
 from segments.core.errors import InputFileError
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import load, raw_files
 from tests.conftest import write
 from tests.reliability import REJECTED, REPAIRED, TALLY, query
 
@@ -131,8 +131,12 @@ def values_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }.items():
         write(raw / f"{name}.csv", text)
     warehouse = root / "warehouse.duckdb"
-    files = load.find_raw_files(raw)
-    build.build(warehouse, "ci", files, project.column_mapping(), {"as_of_date": "2024-03-31"})
+    files = raw_files.find(raw)
+    build.build(
+        build.BuildOptions(
+            warehouse, "ci", files, project.column_mapping(), {"as_of_date": "2024-03-31"}
+        )
+    )
     return warehouse
 
 
@@ -210,7 +214,7 @@ def test_a_file_mostly_of_values_staging_cannot_read_is_refused(
     write(tmp_path / "raw" / "orders.csv", "\n".join(lines) + "\n")
     # WHEN it is loaded THEN it is refused, naming the column and the problem
     with pytest.raises(InputFileError, match=f"column '{column}': 7 of 10 values {problem}"):
-        load.load_raw(tmp_path / "w.duckdb", load.find_raw_files(tmp_path / "raw"), {})
+        load.load_raw(tmp_path / "w.duckdb", raw_files.find(tmp_path / "raw"), {})
     TALLY.files_rejected += 1
 
 
@@ -220,7 +224,7 @@ def test_the_loader_reads_dates_by_the_date_formats_var_as_staging_does(tmp_path
         tmp_path / "raw" / "orders.csv",
         "order_id,customer_id,ordered_at,amount\nO1,C1,03/25/2024,10\nO2,C1,12/01/2024,20\n",
     )
-    files = load.find_raw_files(tmp_path / "raw")
+    files = raw_files.find(tmp_path / "raw")
     # WHEN loaded without a format for them THEN the file is refused
     with pytest.raises(InputFileError, match="cannot be parsed as timestamp"):
         load.load_raw(tmp_path / "a.duckdb", files, {})

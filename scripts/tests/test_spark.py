@@ -17,7 +17,7 @@ from segments.core.errors import SegmentsError
 from segments.devtools import generate
 from segments.engines import dbt, spark, spark_python
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 from tests.conftest import SALT_MARK
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: `make test-spark` runs this")
@@ -65,9 +65,9 @@ def engines(
         f"to '{raw_dir / 'orders.parquet'}' (format parquet)"
     )
     orders_csv.unlink()
-    files = load.find_raw_files(raw_dir)
+    files = raw_files.find(raw_dir)
     warehouse = root / "warehouse.duckdb"
-    build.build(warehouse, "ci", files, project.column_mapping(), {})
+    build.build(build.BuildOptions(warehouse, "ci", files, project.column_mapping(), {}))
     monkeypatch_module.setenv(spark.DIR_VARIABLE, str(root / "engine"))
     results = spark.build(files, project.column_mapping(), {})
     assert results.get("error", 0) == 0 and results.get("fail", 0) == 0, results
@@ -238,10 +238,12 @@ def test_a_bad_file_is_refused_before_spark_with_the_duckdb_message(tmp_path: Pa
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir()
     (raw_dir / "orders.csv").write_text("order_id,ordered_at\no1,2025-01-02\n")
-    files = load.find_raw_files(raw_dir)
+    files = raw_files.find(raw_dir)
     # WHEN it is built on DuckDB and on Spark THEN both refuse it with the same message
     with pytest.raises(SegmentsError) as on_duckdb:
-        build.build(tmp_path / "w.duckdb", "ci", files, project.column_mapping(), {})
+        build.build(
+            build.BuildOptions(tmp_path / "w.duckdb", "ci", files, project.column_mapping(), {})
+        )
     with pytest.raises(SegmentsError) as on_spark:
         spark.build(files, project.column_mapping(), {})
     assert "customer_id" in str(on_duckdb.value)

@@ -343,7 +343,7 @@ def check_vars(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     values = project.effective_vars(overrides)
     for name, value in values.items():
         rule = VARS.get(name)
-        if rule is None:  # unknown --vars keys are refused by build.parse_vars
+        if rule is None:  # unknown --vars keys are refused by commands.common.parse_vars
             continue
         problem = rule.problem(value)
         if problem:

@@ -1,4 +1,4 @@
-"""`segments fit-clv`: fit the BG/NBD and Gamma-Gamma models and predict CLV.
+"""Fit (`segments fit-clv`) the BG/NBD and Gamma-Gamma models and predict CLV.
 
 Fits both models on a reference data set (for now the CDNOW sample the
 models were published on), prints the parameters, and optionally writes
@@ -13,7 +13,6 @@ Defaults, in the data set's time unit (weeks for CDNOW):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import math
@@ -21,7 +20,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -64,83 +62,44 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "fit-clv",
-        help="fit the BG/NBD + Gamma-Gamma CLV models on a reference data set",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--dataset",
-        choices=sorted(DATASETS),
-        default="cdnow-sample",
-        help="data set to fit (default: %(default)s)",
-    )
-    parser.add_argument("--json", action="store_true", help="print the fitted parameters as JSON")
-    parser.add_argument(
-        "--predict-out",
-        type=Path,
-        metavar="FILE",
-        help="write per-customer predictions (CSV: " + ", ".join(PREDICTION_COLUMNS) + ")",
-    )
-    parser.add_argument(
-        "--horizon",
-        type=float,
-        metavar="PERIODS",
-        help="prediction horizon in the data set's periods (default: 52 weeks for cdnow-sample)",
-    )
-    parser.add_argument(
-        "--step",
-        type=float,
-        default=1.0,
-        metavar="PERIODS",
-        help="periods per discounting step of the CLV sum (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--discount-rate",
-        type=float,
-        default=DEFAULT_ANNUAL_DISCOUNT_RATE,
-        metavar="RATE",
-        help="annual discount rate, e.g. 0.10 for 10%% (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--margin",
-        type=float,
-        default=1.0,
-        help="share of spend that is profit; 1 gives revenue CLV (default: %(default)s)",
-    )
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    dataset = DATASETS[args.dataset]
-    horizon = dataset.default_horizon if args.horizon is None else args.horizon
+def fit_and_report(
+    dataset_name: str,
+    *,
+    as_json: bool = False,
+    predict_out: Path | None = None,
+    horizon: float | None = None,
+    step: float = 1.0,
+    discount_rate: float = DEFAULT_ANNUAL_DISCOUNT_RATE,
+    margin: float = 1.0,
+) -> None:
+    """Fit both models on the data set, print the parameters (a table, or JSON), and with
+    `predict_out` write every customer's predictions there."""
+    dataset = DATASETS[dataset_name]
+    horizon = dataset.default_horizon if horizon is None else horizon
     _check_positive("--horizon", horizon)
-    _check_positive("--step", args.step)
-    if not math.isfinite(args.margin) or args.margin < 0:
-        raise SegmentsError(f"--margin must be >= 0, got {args.margin}")
-    step_rate = clv.per_step_rate(args.discount_rate, args.step, dataset.days_per_period)
+    _check_positive("--step", step)
+    if not math.isfinite(margin) or margin < 0:
+        raise SegmentsError(f"--margin must be >= 0, got {margin}")
+    step_rate = clv.per_step_rate(discount_rate, step, dataset.days_per_period)
 
     summary = dataset.load()
     bgnbd = clv.fit_bgnbd(summary.frequency, summary.recency, summary.T)
     gamma_gamma = clv.fit_gamma_gamma(summary.frequency, summary.monetary_value)
 
-    if args.json:
+    if as_json:
         print(json.dumps(_parameters_json(bgnbd, gamma_gamma), indent=2))
     else:
-        print(_parameters_table(args.dataset, dataset, bgnbd, gamma_gamma))
+        print(_parameters_table(dataset_name, dataset, bgnbd, gamma_gamma))
 
-    if args.predict_out is not None:
-        rows = _predictions(summary, bgnbd, gamma_gamma, horizon, args.step, step_rate, args.margin)
-        _write_csv(args.predict_out, rows)
+    if predict_out is not None:
+        rows = _predictions(summary, bgnbd, gamma_gamma, horizon, step, step_rate, margin)
+        _write_csv(predict_out, rows)
         message = (
             f"wrote {len(summary):,} customer predictions ({horizon:g} {dataset.period_name}s, "
-            f"{args.discount_rate:.0%} a year) to {args.predict_out}"
+            f"{discount_rate:.0%} a year) to {predict_out}"
         )
         # Keep stdout pure JSON when --json is given.
-        print(message, file=sys.stderr if args.json else sys.stdout)
-    return 0
+        print(message, file=sys.stderr if as_json else sys.stdout)
 
 
 def _check_positive(option: str, value: float) -> None:

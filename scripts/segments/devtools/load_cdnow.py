@@ -30,7 +30,6 @@ byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import shlex
@@ -39,13 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from segments.commands import common as options
 from segments.core import project, raw_schema
 from segments.core.errors import SegmentsError
 from segments.devtools import cdnow
 from segments.pipeline import build
-from segments.warehouse import load
+from segments.warehouse import raw_files
 
 MANIFEST_NAME = "_manifest.json"
 CURRENCY = "USD"
@@ -101,35 +100,11 @@ class Conversion:
     zero_amount_orders: int
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    command = subparsers.add_parser(
-        "load-cdnow",
-        help="Write the real CDNOW transactions as raw files (and optionally build them).",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    command.add_argument(
-        "--sample",
-        action="store_true",
-        help="convert the 2,357-customer sample instead of all 23,570 customers",
-    )
-    command.add_argument(
-        "--out",
-        type=Path,
-        help=f"output directory (default: {DEFAULT_OUT[False]} or {DEFAULT_OUT[True]})",
-    )
-    command.add_argument(
-        "--build",
-        action="store_true",
-        help="then load the files and run dbt build, as `segments build --raw-dir <out>` does",
-    )
-    options.add_target(command, "of the build")
-    command.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    out = args.out if args.out is not None else project.project_dir() / DEFAULT_OUT[args.sample]
-    result = convert(out, sample=args.sample)
+def load_cdnow(out: Path | None, *, sample: bool, then_build: bool, target: str) -> None:
+    """Write the CDNOW files into `out` (default: DEFAULT_OUT) and, with `then_build`,
+    build them as `segments build --raw-dir <out> --vars CDNOW_VARS` does."""
+    out = out if out is not None else project.project_dir() / DEFAULT_OUT[sample]
+    result = convert(out, sample=sample)
     print(
         f"wrote {result.orders:,} orders of {result.customers:,} CDNOW customers "
         f"({result.first_date} .. {result.last_date}) to {out}"
@@ -139,20 +114,19 @@ def run(args: argparse.Namespace) -> int:
             f"note: {result.zero_amount_orders} orders have amount 0.00 as recorded by CDNOW; "
             f"they are kept as purchases (--vars '{CDNOW_VARS}')"
         )
-    build_argv = ["build", "--raw-dir", str(out), "--target", args.target, "--vars", CDNOW_VARS]
-    if not args.build:
-        shown = ["build", "--raw-dir", _shown_path(out), "--target", args.target]
+    if not then_build:
+        shown = ["build", "--raw-dir", _shown_path(out), "--target", target]
         shown += ["--vars", CDNOW_VARS]
         print(f"next: segments {shlex.join(shown)}")
-        return 0
-    return build.run(build_arguments(build_argv))
-
-
-def build_arguments(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse `argv` with the build command's own parser, so defaults stay the build's."""
-    parser = argparse.ArgumentParser(prog="segments")
-    build.register(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(list(argv))
+        return
+    options = build.BuildOptions(
+        warehouse=project.warehouse_path(target),
+        target=target,
+        files=raw_files.find(out),
+        mapping=project.column_mapping(),
+        dbt_vars=dict(yaml.safe_load(CDNOW_VARS)),
+    )
+    build.run_and_report(options)
 
 
 def convert(out: Path, *, sample: bool = False) -> Conversion:
@@ -211,7 +185,7 @@ def _prepare_out_dir(out: Path) -> None:
 
 
 def _raw_table_name(path: Path) -> str | None:
-    suffix = next((s for s in load.SUFFIXES if path.name.endswith(s)), None)
+    suffix = next((s for s in raw_files.SUFFIXES if path.name.endswith(s)), None)
     name = path.name[: -len(suffix)] if suffix else None
     return name if name in raw_schema.TABLES_BY_NAME else None
 

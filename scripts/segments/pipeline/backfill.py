@@ -1,4 +1,4 @@
-"""`segments backfill`: fill customer_segment_history for past periods, set-based.
+"""A backfill: fill customer_segment_history for past periods, set-based.
 
 The models between `int_as_of_date` and `customer_segments` (tag `per_as_of`)
 carry an `as_of_date` column, so one `dbt run` computes many periods in one
@@ -24,7 +24,6 @@ too.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from collections.abc import Iterator, Sequence
@@ -33,11 +32,10 @@ from pathlib import Path
 
 import duckdb
 
-from segments.commands import common as options
 from segments.core import project, settings
 from segments.core.errors import SegmentsError
 from segments.engines.dbt import run_dbt
-from segments.pipeline.build import HISTORY, history_periods, parse_vars, positive_int
+from segments.pipeline.build import HISTORY, history_periods
 from segments.warehouse import seed_checks
 from segments.warehouse.file import (
     checkpoint_live,
@@ -51,49 +49,6 @@ PERIODS = ("week", "month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 SCRATCH_SUFFIX = ".backfill"
 DEFAULT_BATCH = 12
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "backfill",
-        help="compute the segment history of past periods",
-        description=(
-            "Compute every period from --from to --to (each as of its last day) into "
-            "marts.customer_segment_history, --batch periods per dbt run (segment_summary "
-            "and tier_migrations updated with them), then test them. Periods already in the "
-            "history are skipped, so a stopped backfill resumes. Run `segments build` first."
-        ),
-    )
-    parser.add_argument("--from", dest="first", required=True, help="first period, YYYY-MM")
-    parser.add_argument("--to", dest="last", help="last period, YYYY-MM (default: --from)")
-    parser.add_argument(
-        "--period",
-        choices=PERIODS,
-        help="period length (default: var history_period of dbt_project.yml, month)",
-    )
-    parser.add_argument(
-        "--batch",
-        type=positive_int,
-        default=DEFAULT_BATCH,
-        help=f"periods computed in one dbt run (default: {DEFAULT_BATCH})",
-    )
-    parser.add_argument(
-        "--redo", action="store_true", help="compute periods already in the history again"
-    )
-    options.add_target(parser, "to backfill")
-    parser.add_argument(
-        "--vars", dest="dbt_vars", help="dbt vars as a YAML mapping (as for segments build)"
-    )
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    warehouse = project.warehouse_path(args.target)
-    dbt_vars = parse_vars(args.dbt_vars)
-    period = args.period or str(project.project_vars().get("history_period", "month"))
-    starts = period_starts(args.first, args.last or args.first, period)
-    backfill(warehouse, args.target, starts, period, args.batch, args.redo, dbt_vars)
-    return 0
 
 
 def backfill(

@@ -1,4 +1,4 @@
-"""`segments build`: load raw files and run `dbt build`, all or nothing.
+"""A build: load raw files and run `dbt build` on a copy of the warehouse, all or nothing.
 
 The build works on a copy of the warehouse and swaps it in only when loading
 and every dbt node succeed (see `segments.warehouse.file`: the lock, the copy,
@@ -8,22 +8,20 @@ the swap, and what readers see). Raw files land in `<warehouse>.raw/` (see
 
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
-from segments.commands import common as options
-from segments.core import pii, project, settings
+from segments.core import project, settings
 from segments.core.errors import SegmentsError
 from segments.engines import spark
 from segments.engines.dbt import SEED_TESTS, parse_project, run_dbt
@@ -35,186 +33,42 @@ SUMMARY_SCHEMAS = ("marts", "audit")
 BUILD_SELECTOR = "segments_build"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "build",
-        help="load raw files into the warehouse and run dbt build",
-        description=(
-            "Load the raw files of --raw-dir into the warehouse's raw schema (replacing it), "
-            "then run `dbt build`. The warehouse is replaced only if everything succeeds."
-        ),
-    )
-    parser.add_argument("--raw-dir", type=Path, help="folder of raw files (orders.csv, ...)")
-    parser.add_argument(
-        "--append",
-        action="store_true",
-        help=(
-            "add the rows of --raw-dir's files to the warehouse's raw tables instead of replacing "
-            "them (new days, late rows, corrections: a row sent again replaces its key's); the "
-            "incremental facts then process only the new rows"
-        ),
-    )
-    parser.add_argument(
-        "--full-refresh",
-        action="store_true",
-        help=(
-            "rebuild the incremental facts from every raw row (after changing a rule var, or a "
-            "table other than the facts older than var fact_lookback_days); implied when "
-            "--raw-dir replaces the raw tables"
-        ),
-    )
-    options.add_target(parser, "to build")
-    parser.add_argument("--as-of", dest="as_of", help="compute everything as of this date")
-    parser.add_argument(
-        "--column-map", type=Path, help="YAML mapping of your column names (see README)"
-    )
-    parser.add_argument(
-        "--vars",
-        dest="dbt_vars",
-        help="dbt vars as a YAML mapping, e.g. '{rfm_bins: 4}' (see dbt_project.yml)",
-    )
-    parser.add_argument(
-        "--select", nargs="+", help="dbt node selection (default: the whole project)"
-    )
-    parser.add_argument(
-        "--exclude",
-        nargs="+",
-        help="dbt nodes to leave out, e.g. resource_type:unit_test for a daily run",
-    )
-    parser.add_argument(
-        "--threads",
-        type=positive_int,
-        help="dbt threads (default: the target's threads in profiles.yml)",
-    )
-    parser.add_argument(
-        "--max-bad-share",
-        type=float,
-        default=load.DEFAULT_MAX_BAD_SHARE,
-        help=(
-            "refuse a file when more than this share of a required column is unparseable, "
-            "or of its rows hold bytes that are not UTF-8"
-        ),
-    )
-    parser.add_argument(
-        "--max-quarantine-share",
-        type=float,
-        default=quality.DEFAULT_MAX_QUARANTINE_SHARE,
-        help="warn when a raw table loses more than this share of its rows to the quarantine",
-    )
-    parser.add_argument(
-        "--strict",
-        action="store_true",
-        help="fail (exit 5, warehouse unchanged) instead of warning about --max-quarantine-share",
-    )
-    parser.set_defaults(func=run)
+@dataclass(frozen=True)
+class BuildOptions:
+    """What one build does: the options of `segments build`, as the library takes them."""
+
+    warehouse: Path
+    target: str = "dev"
+    files: dict[str, Path] | None = None  # raw table -> file (raw_files.find)
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)  # project.column_mapping
+    dbt_vars: dict[str, Any] = field(default_factory=dict)
+    select: list[str] | None = None
+    exclude: list[str] | None = None
+    threads: int | None = None
+    max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE
+    max_quarantine_share: float = quality.DEFAULT_MAX_QUARANTINE_SHARE
+    strict: bool = False
+    append: bool = False
+    full_refresh: bool = False
 
 
-def run(args: argparse.Namespace) -> int:
-    warehouse = project.warehouse_path(args.target)
-    mapping = project.column_mapping(args.column_map)
-    dbt_vars = parse_vars(args.dbt_vars)
-    if args.column_map is not None:
-        dbt_vars["raw_columns"] = mapping
-    if args.as_of:
-        try:
-            dbt_vars["as_of_date"] = date.fromisoformat(args.as_of).isoformat()
-        except ValueError:
-            raise SegmentsError(
-                f"--as-of must be a date like 2025-06-30, got {args.as_of!r}"
-            ) from None
-    if spark.is_spark(args.target):
-        if args.append:
+def run_and_report(options: BuildOptions) -> None:
+    """Build (on DuckDB or Spark, as the target says) and print what was built."""
+    if spark.is_spark(options.target):
+        if options.append:
             raise SegmentsError("--append is for a DuckDB warehouse; on Spark, load every file")
-        files = load.find_raw_files(args.raw_dir) if args.raw_dir else None
-        results = spark.build(files, mapping, dbt_vars, args.max_bad_share, args.target)
-        print(f"spark build: {', '.join(f'{n} {s}' for s, n in sorted(results.items()))}")
-        return 0
-    if args.append and not args.raw_dir:
-        raise SegmentsError("--append needs --raw-dir: the folder of the rows to add")
-    if args.append and not warehouse.exists():
-        raise SegmentsError(f"no warehouse at {warehouse} to append to; build it first")
-    files = load.find_raw_files(args.raw_dir, appending=args.append) if args.raw_dir else None
-    summary = build(
-        warehouse,
-        args.target,
-        files,
-        mapping,
-        dbt_vars,
-        args.select,
-        args.max_bad_share,
-        threads=args.threads,
-        max_quarantine_share=args.max_quarantine_share,
-        strict=args.strict,
-        append=args.append,
-        full_refresh=args.full_refresh,
-        exclude=args.exclude,
-    )
-    print_summary(warehouse, summary)
-    print()
-    print("\n".join(quality.report(summary["quality"], args.max_quarantine_share)))
-    return 0
-
-
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
-
-
-class DatesAsText(yaml.SafeLoader):
-    """YAML's safe loader reading dates as text: settings.check_vars checks them, so
-    `as_of_date: 2025-02-30` is an error naming the var, not a stack trace."""
-
-
-DatesAsText.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def parse_vars(text: str | None) -> dict[str, Any]:
-    """`--vars` text as a mapping, or a clear error."""
-    if not text:
-        return {}
-    try:
-        parsed = yaml.load(text, Loader=DatesAsText)  # a SafeLoader
-    except yaml.YAMLError as error:
-        raise SegmentsError(f"--vars is not valid YAML: {error}") from error
-    if not isinstance(parsed, dict):
-        raise SegmentsError(f"--vars must be a mapping like '{{rfm_bins: 4}}', got {text!r}")
-    known = project.project_vars()
-    if "pii_salt" in parsed:
-        raise SegmentsError(
-            f"--vars: the PII salt is not a var (vars are written to dbt's artifacts and "
-            f"logs); set the environment variable {pii.ENVIRONMENT_VARIABLE}"
+        results = spark.build(
+            options.files, options.mapping, options.dbt_vars, options.max_bad_share, options.target
         )
-    for key in parsed:
-        project.check_key(str(key), known, "--vars: unknown var")
-    if isinstance(parsed.get("raw_columns"), dict):
-        project.check_mapping(parsed["raw_columns"], "--vars raw_columns")
-    return parsed
+        print(f"spark build: {', '.join(f'{n} {s}' for s, n in sorted(results.items()))}")
+        return
+    summary = build(options)
+    print_summary(options.warehouse, summary)
+    print()
+    print("\n".join(quality.report(summary["quality"], options.max_quarantine_share)))
 
 
-def build(
-    warehouse: Path,
-    target: str,
-    files: dict[str, Path] | None,
-    mapping: dict[str, dict[str, str]],
-    dbt_vars: dict[str, Any],
-    select: list[str] | None = None,
-    max_bad_share: float = load.DEFAULT_MAX_BAD_SHARE,
-    threads: int | None = None,
-    max_quarantine_share: float = quality.DEFAULT_MAX_QUARANTINE_SHARE,
-    strict: bool = False,
-    append: bool = False,
-    full_refresh: bool = False,
-    exclude: list[str] | None = None,
-) -> dict[str, Any]:
+def build(options: BuildOptions) -> dict[str, Any]:
     """Load and build on a copy of the warehouse; swap it in only on success.
 
     New raw files land as a new version of the landing folder beside the one
@@ -224,13 +78,23 @@ def build(
     facts in full (their rows are numbered anew); appended files (`append`)
     add to them.
     """
-    dbt_vars = settings.check_vars(dbt_vars)
+    warehouse, target, files, append = (
+        options.warehouse,
+        options.target,
+        options.files,
+        options.append,
+    )
+    if append and not files:
+        raise SegmentsError("--append needs --raw-dir: the folder of the rows to add")
+    if append and not warehouse.exists():
+        raise SegmentsError(f"no warehouse at {warehouse} to append to; build it first")
+    dbt_vars = settings.check_vars(options.dbt_vars)
     seed_checks.check_seeds()
     with storage_explained(warehouse), warehouse_lock(warehouse):
         landed = None
-        options = ["--target", target]
+        dbt_options = ["--target", target]
         if dbt_vars:
-            options += ["--vars", json.dumps(dbt_vars)]
+            dbt_options += ["--vars", json.dumps(dbt_vars)]
         try:
             with work_copy(warehouse) as copy, interruptible():
                 landed = landing.new_version(landing.folder_for(warehouse)) if files else None
@@ -238,10 +102,10 @@ def build(
                 loaded, manifest = load_while_parsing(
                     copy,
                     files,
-                    mapping,
-                    max_bad_share,
+                    options.mapping,
+                    options.max_bad_share,
                     landed,
-                    options,
+                    dbt_options,
                     target,
                     append,
                     project.effective_vars(dbt_vars)["date_formats"],
@@ -251,23 +115,13 @@ def build(
                 if loaded:
                     seconds = time.perf_counter() - started
                     print(f"loaded {len(loaded)} raw files in {seconds:.1f} s")
-                args = ["build", *options]
-                if full_refresh or (files and not append):
-                    args.append("--full-refresh")
-                if threads is not None:
-                    args += ["--threads", str(threads)]
-                # The seeds' data tests ran before dbt, on the same files (seed_checks).
-                if select or exclude:
-                    args += ["--select", *select] if select else []
-                    args += ["--exclude", SEED_TESTS, *(exclude or [])]
-                else:
-                    args += ["--selector", BUILD_SELECTOR]
                 held = history_periods(copy)
+                args = dbt_build_args(options, dbt_options)
                 results = run_dbt(args, database=copy, target=target, manifest=manifest)
                 removed = sorted(held - history_periods(copy))
                 tables = quality.summarise(copy)
-                if strict:
-                    quality.check_strict(tables, max_quarantine_share)
+                if options.strict:
+                    quality.check_strict(tables, options.max_quarantine_share)
                 summary = {
                     "results": results,
                     "tables": table_rows(copy),
@@ -286,6 +140,22 @@ def build(
             "still see the previous one, raw tables included; reconnect)"
         )
         return summary
+
+
+def dbt_build_args(options: BuildOptions, dbt_options: list[str]) -> list[str]:
+    """The `dbt build` arguments of a build: a replaced raw table rebuilds the facts in full;
+    the seeds' data tests ran before dbt, on the same files (seed_checks)."""
+    args = ["build", *dbt_options]
+    if options.full_refresh or (options.files and not options.append):
+        args.append("--full-refresh")
+    if options.threads is not None:
+        args += ["--threads", str(options.threads)]
+    if options.select or options.exclude:
+        args += ["--select", *options.select] if options.select else []
+        args += ["--exclude", SEED_TESTS, *(options.exclude or [])]
+    else:
+        args += ["--selector", BUILD_SELECTOR]
+    return args
 
 
 def load_while_parsing(

@@ -1,4 +1,4 @@
-"""`segments export`: audiences and the key-account list as files for downstream tools.
+"""Audiences and the key-account list as files for downstream tools (`segments export`).
 
     segments export AUDIENCE... --out DIR [--format csv|parquet] [--include-pii]
     segments export --all --out DIR
@@ -23,7 +23,6 @@ are left as they are (a number is never a formula), and so is Parquet.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -32,10 +31,9 @@ from pathlib import Path
 
 import duckdb
 
-from segments.commands import common as options
-from segments.core import project, sql
+from segments.core import sql
 from segments.core.errors import SegmentsError
-from segments.reporting.report import has_table, open_warehouse
+from segments.reporting.report_data import has_table, open_warehouse
 
 FORMATS = ("csv", "parquet")
 KEY_ACCOUNTS = "key_accounts"
@@ -103,30 +101,11 @@ PII_JOIN = """
 """
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="write audiences (and the key-account list) as CSV or Parquet files, no clear PII",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "audiences", nargs="*", metavar="AUDIENCE", help=f"audience names, or {KEY_ACCOUNTS}"
-    )
-    parser.add_argument("--all", action="store_true", help=f"every audience and {KEY_ACCOUNTS}")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the files")
-    parser.add_argument("--format", choices=FORMATS, default="csv", help="(default: %(default)s)")
-    parser.add_argument(
-        "--include-pii", action="store_true", help="add the clear email (when the warehouse has it)"
-    )
-    options.add_target(parser, "whose warehouse to read")
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    if bool(args.audiences) == bool(args.all):
-        raise SegmentsError("name the audiences to export, or give --all (not both)")
-    warehouse = project.warehouse_path(args.target)
+def export(
+    warehouse: Path, names: list[str] | None, out: Path, file_format: str, include_pii: bool
+) -> None:
+    """Write each audience of `names` (None: every audience and the key-account list) and
+    its manifest into `out`; every name and path is checked before anything is written."""
     con = open_warehouse(warehouse, [("marts", "audiences")])
     try:
         known = [
@@ -135,33 +114,32 @@ def run(args: argparse.Namespace) -> int:
                 "select distinct audience from marts.audiences order by 1"
             ).fetchall()
         ]
-        names = [*known, KEY_ACCOUNTS] if args.all else list(args.audiences)
+        names = [*known, KEY_ACCOUNTS] if names is None else list(names)
         unknown = [name for name in names if name not in (*known, KEY_ACCOUNTS)]
         if unknown:
             raise SegmentsError(
                 f"no audience {', '.join(unknown)} in {warehouse} (audiences with members: "
                 f"{', '.join(known) or 'none'}; also {KEY_ACCOUNTS})"
             )
-        if args.include_pii and not has_table(con, "staging", "base_crm__customers"):
+        if include_pii and not has_table(con, "staging", "base_crm__customers"):
             raise SegmentsError(
                 f"--include-pii: {warehouse} holds no clear PII (no CRM customers were loaded)"
             )
         for name in names:  # every name checked before any file is written
-            inside(args.out, f"{name}.{args.format}")
-        args.out.mkdir(parents=True, exist_ok=True)
-        if args.include_pii:
+            inside(out, f"{name}.{file_format}")
+        out.mkdir(parents=True, exist_ok=True)
+        if include_pii:
             print(
                 f"warning: --include-pii writes clear PII (column {', '.join(PII_COLUMNS)}) "
-                f"into {', '.join(f'{name}.{args.format}' for name in names)} in {args.out}; "
+                f"into {', '.join(f'{name}.{file_format}' for name in names)} in {out}; "
                 "keep these files where only the people allowed to see the emails can read them",
                 file=sys.stderr,
             )
         for name in names:
-            path, rows = export_one(con, name, args.out, args.format, args.include_pii)
+            path, rows = export_one(con, name, out, file_format, include_pii)
             print(f"wrote {path} ({rows:,} rows)")
     finally:
         con.close()
-    return 0
 
 
 def export_one(

@@ -1,4 +1,4 @@
-"""`segments report`: an HTML page with Plotly charts, and a Markdown summary.
+"""The report (`segments report`): an HTML page with Plotly charts, and a Markdown summary.
 
 Reads the marts and the audit tables (read only, so it can run beside BI
 tools) and writes `report.html`, one self-contained page (Plotly's script
@@ -12,36 +12,21 @@ lifecycle stages, net revenue per month, quarantined rows).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from segments.commands import common as options
 from segments.core import project
 from segments.core.errors import SegmentsError
 from segments.reporting import charts, report_html
-from segments.reporting.report_html import scalar
-
-REQUIRED_TABLES = (
-    ("marts", "customer_rfm"),
-    ("marts", "customers"),
-    ("marts", "orders"),
-    ("marts", "customer_segments"),
-    ("marts", "customer_clv"),
-    ("marts", "segment_summary"),
-    ("marts", "tier_migrations"),
-    ("audit", "quarantined_rows"),
-    ("audit", "row_reconciliation"),
+from segments.reporting.report_data import (
+    TOP_SHARE,
+    Headline,
+    ReportData,
+    open_warehouse,
+    read_report_data,
 )
-# Share of buyers whose revenue share the headline reports (the Pareto check).
-TOP_SHARE = 0.2
-# A customer's journey, for ordering the lifecycle chart; unknown stages go last.
-LIFECYCLE_ORDER = ("prospect", "new", "active", "loyal", "reactivated", "at_risk", "churned")
+
 LIFECYCLE_COLORS = {
     "prospect": "#94a3b8",
     "new": "#0891b2",
@@ -51,220 +36,6 @@ LIFECYCLE_COLORS = {
     "at_risk": "#d97706",
     "churned": "#dc2626",
 }
-NO_SEGMENT = "(no segment)"
-
-
-@dataclass(frozen=True)
-class Headline:
-    as_of_date: date | None
-    customers: int
-    buyers: int
-    orders: int
-    net_revenue: float
-    top_buyers: int
-    top_revenue_share: float | None
-    quarantine_by_reason: list[tuple[str, str, int]]
-    reconciliation: list[tuple[Any, ...]]
-
-
-@dataclass(frozen=True)
-class ReportData:
-    headline: Headline
-    segments: list[tuple[str, int, float]]
-    lifecycle: list[tuple[str, int]]
-    monthly_revenue: list[tuple[date, float]]
-    quarantine: list[tuple[str, str, int]]
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "report",
-        help="write report.html (Plotly charts, opens offline) and report.md from the warehouse",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--out", type=Path, help="folder for the report files (default: target/report)"
-    )
-    options.add_target(parser, "whose warehouse to read")
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    warehouse = project.warehouse_path(args.target)
-    out = args.out or project.project_dir() / "target" / "report"
-    con = open_warehouse(warehouse)
-    try:
-        data = read_report_data(con)
-        html_data = report_html.read_html_data(con)
-    finally:
-        con.close()
-    currency = str(project.project_vars().get("reporting_currency") or "USD")
-    files = write_report(data, out, currency, html_data)
-    print(f"wrote {', '.join(path.name for path in files)} to {out}")
-    return 0
-
-
-def open_warehouse(
-    warehouse: Path, required: Sequence[tuple[str, str]] = REQUIRED_TABLES
-) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a warehouse that has the `required` relations (schema,
-    name), or a clear error."""
-    hint = "run `make build` (or `segments build --raw-dir DIR`) first"
-    if not warehouse.is_file():
-        raise SegmentsError(f"no warehouse at {warehouse}; {hint}")
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error as error:
-        raise SegmentsError(f"cannot open warehouse {warehouse}: {error}") from error
-    missing = [f"{schema}.{name}" for schema, name in required if not has_table(con, schema, name)]
-    if missing:
-        con.close()
-        raise SegmentsError(f"warehouse {warehouse} has no {', '.join(missing)}; {hint}")
-    return con
-
-
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchall()
-    return bool(found[0][0])
-
-
-def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
-    return ReportData(
-        headline=read_headline(con),
-        segments=read_segments(con),
-        lifecycle=read_lifecycle(con),
-        monthly_revenue=read_monthly_revenue(con),
-        quarantine=[
-            (table, reason, int(rows))
-            for table, reason, rows in con.execute(
-                "select source_table, reason_code, count(*) as row_count "
-                "from audit.quarantined_rows group by source_table, reason_code "
-                "order by source_table, row_count desc, reason_code"
-            ).fetchall()
-        ],
-    )
-
-
-def read_as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
-    # The report reads marts only: the fit parameters' row carries the as-of date
-    # even when no customer bought in the RFM window.
-    as_of = scalar(con, "select max(as_of_date) from marts.customer_rfm")
-    if as_of is None and has_table(con, "marts", "clv_model_parameters"):
-        as_of = scalar(con, "select max(as_of_date) from marts.clv_model_parameters")
-    return as_of
-
-
-def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
-    orders, net_revenue = con.execute(
-        "select count(*), coalesce(sum(net_revenue), 0) from marts.orders where not is_cancelled"
-    ).fetchone() or (0, 0)
-    top_buyers, top_revenue, all_revenue = con.execute(
-        f"""
-        with ranked as (
-            select
-                monetary,
-                row_number() over (order by monetary desc) as revenue_rank,
-                ceil({TOP_SHARE} * count(*) over ()) as top_count
-            from marts.customer_rfm
-        )
-        select
-            coalesce(max(top_count), 0),
-            sum(case when revenue_rank <= top_count then monetary end),
-            sum(monetary)
-        from ranked
-        """
-    ).fetchone() or (0, None, None)
-    return Headline(
-        as_of_date=read_as_of_date(con),
-        customers=int(scalar(con, "select count(*) from marts.customers")),
-        buyers=int(scalar(con, "select count(*) from marts.customers where orders_count > 0")),
-        orders=int(orders),
-        net_revenue=float(net_revenue),
-        top_buyers=int(top_buyers),
-        top_revenue_share=float(top_revenue) / float(all_revenue) if all_revenue else None,
-        quarantine_by_reason=[
-            (reason, disposition, int(rows))
-            for reason, disposition, rows in con.execute(
-                "select reason_code, disposition, count(*) as row_count "
-                "from audit.quarantined_rows group by reason_code, disposition "
-                "order by row_count desc, reason_code"
-            ).fetchall()
-        ],
-        reconciliation=con.execute(
-            "select source_table, raw_rows, clean_rows, rejected_rows, duplicate_rows, "
-            "repaired_rows, is_balanced from audit.row_reconciliation order by source_table"
-        ).fetchall(),
-    )
-
-
-def read_segments(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, float]]:
-    """(segment, customers, net revenue): in the seed's segment_rank order when it exists.
-
-    With the seed, segments nobody falls in are listed too (with zero), so the
-    chart always shows the whole scheme; without it, the biggest come first.
-    """
-    counted = {
-        segment: (int(customers), float(revenue))
-        for segment, customers, revenue in con.execute(
-            "select rfm_segment, count(*), coalesce(sum(monetary), 0) "
-            "from marts.customer_rfm group by rfm_segment"
-        ).fetchall()
-    }
-    ranked: list[str] = []
-    if has_table(con, "config", "rfm_segments"):
-        ranked = [
-            segment
-            for (segment,) in con.execute(
-                "select rfm_segment from config.rfm_segments order by segment_rank, rfm_segment"
-            ).fetchall()
-        ]
-    unranked = sorted(
-        (segment for segment in counted if segment not in ranked),
-        key=lambda segment: (-counted[segment][0], segment is None, segment or ""),
-    )
-    return [
-        (segment or NO_SEGMENT, *counted.get(segment, (0, 0.0))) for segment in ranked + unranked
-    ]
-
-
-def read_lifecycle(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    counted = dict(
-        con.execute(
-            "select coalesce(lifecycle_stage, 'unknown'), count(*) "
-            "from marts.customers group by all"
-        ).fetchall()
-    )
-
-    def journey_position(stage: str) -> tuple[int, int, str]:
-        known = stage in LIFECYCLE_ORDER
-        return (
-            0 if known else 1,
-            LIFECYCLE_ORDER.index(stage) if known else -counted[stage],
-            stage,
-        )
-
-    return [(stage, int(counted[stage])) for stage in sorted(counted, key=journey_position)]
-
-
-def read_monthly_revenue(con: duckdb.DuckDBPyConnection) -> list[tuple[date, float]]:
-    """Net revenue of non-cancelled orders per calendar month, months without orders as zero."""
-    rows = con.execute(
-        "select cast(date_trunc('month', ordered_date) as date) as order_month, "
-        "sum(net_revenue) from marts.orders where not is_cancelled "
-        "group by order_month order by order_month"
-    ).fetchall()
-    revenue = {month: float(total or 0) for month, total in rows}
-    if not revenue:
-        return []
-    months = [min(revenue)]
-    while months[-1] < max(revenue):
-        year, month = divmod(months[-1].month, 12)
-        months.append(date(months[-1].year + year, month + 1, 1))
-    return [(month, revenue.get(month, 0.0)) for month in months]
 
 
 def percent(part: float, whole: float) -> str:
@@ -522,3 +293,15 @@ def write_report(
     except OSError as error:
         raise SegmentsError(f"cannot write the report to {out}: {error}") from error
     return written
+
+
+def report_from_warehouse(warehouse: Path, out: Path) -> list[Path]:
+    """Read the built `warehouse` (read only) and write the report into `out`."""
+    con = open_warehouse(warehouse)
+    try:
+        data = read_report_data(con)
+        html_data = report_html.read_html_data(con)
+    finally:
+        con.close()
+    currency = str(project.project_vars().get("reporting_currency") or "USD")
+    return write_report(data, out, currency, html_data)

@@ -15,19 +15,7 @@ as text, so nothing is lost or guessed at load time; `_source_row` is each
 row's position in the file (1 = first data row). The Python decoder runs only
 for a file DuckDB reports as not UTF-8.
 
-Bytes that are not text. A CSV file must be UTF-8 (a leading byte-order mark is
-accepted). A row holding bytes that are not valid UTF-8 does not stop the load:
-each invalid byte sequence is replaced by U+FFFD (the Unicode replacement
-character) in a UTF-8 copy of the file, which is then read, so every row keeps
-its place and the raw row count stays the file's data rows. The loader flags
-in `_has_invalid_encoding` every row whose values, in the columns the project
-reads, hold U+FFFD or a NUL byte (a U+FFFD already in the file means its text
-was damaged before it reached us; bad bytes in an ignored column harm nothing),
-and staging quarantines those rows as `invalid_encoding`: values whose
-bytes are wrong cannot be trusted, and `audit.quarantined_rows.raw_values`
-shows them (with U+FFFD) so they can be fixed at the source. When more than
-`max_bad_share` of a file's rows are flagged, the file is refused: it is in
-another encoding (Latin-1, Windows-1252, UTF-16...) and must be converted.
+Bytes that are not UTF-8 text are the subject of `segments.warehouse.encoding`.
 
 Headers and lines (a column without a name or named like the loader's own,
 old Mac line ends, a row with too many values) are the subject of
@@ -36,13 +24,8 @@ old Mac line ends, a row with too many values) are the subject of
 
 from __future__ import annotations
 
-import codecs
 import difflib
-import gzip
-import mmap
-import os
 import re
-import stat
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,67 +34,18 @@ from pathlib import Path
 
 import duckdb
 
-from segments.core import project, raw_schema, sql
+from segments.core import raw_schema, sql
 from segments.core.errors import InputFileError
-from segments.warehouse import landing, raw_layout
-from segments.warehouse.landing import RAW_SCHEMA, Landing
+from segments.warehouse import encoding, landing, raw_layout, value_checks
+from segments.warehouse.landing import RAW_SCHEMA, Landing, landed_sql, write_parquet
 
-SUFFIXES = (".csv", ".csv.gz", ".parquet")
 DEFAULT_MAX_BAD_SHARE = 0.5
-# Read in blocks of this size when checking and converting a file's encoding.
-ENCODING_BLOCK_BYTES = 1 << 24
-REPLACEMENT_CHARACTER = "\ufffd"
 # The query of a raw view as DuckDB keeps it: CREATE VIEW raw.<table> AS <query>;
 VIEW_QUERY = re.compile(r"^create view [^ ]+ as (?P<query>.*?);?\s*$", re.IGNORECASE | re.DOTALL)
 # How many example row numbers a note or an error lists.
 EXAMPLE_ROWS = 5
 # Rows of a big file the parse check looks at (every k-th row).
 PARSE_CHECK_ROWS = 100_000
-# Landing files: Parquet, a fifth of the CSV's size. Measured on 600 MB of
-# orders: ZSTD at level 1 with Parquet v2 encodings and no dictionary pages
-# (raw text is mostly distinct values) writes 20% and reads 20% faster than
-# DuckDB's default (ZSTD, v1, dictionaries) for 4% more bytes.
-LANDING_FORMAT = (
-    "format parquet, compression zstd, compression_level 1, parquet_version v2, "
-    "dictionary_size_limit 1"
-)
-
-# How the loader test-parses a typed column: as staging reads it (the staging
-# macros are the rule; this is the file-level check: is this column of this
-# type at all). `{col}` is the trimmed text. A number as parse_decimal reads
-# it, through the same patterns (raw_schema's, which the macros read too):
-# plain values take the cast, the rest the symbols and thousands separators;
-# `NaN` and `inf` are no numbers. An integer as parse_integer reads it (`2.5`,
-# `1e3`, `0x10` are not). A timestamp as parse_timestamp reads it: ISO 8601,
-# then each of the `date_formats` var's formats; an infinite one is no date.
-COLUMN = "{col}"
-_NUMBER_TEXT = f"regexp_replace({COLUMN}, '{raw_schema.NUMBER_SYMBOLS_PATTERN}', '', 'g')"
-_DECIMAL_CHECK = (
-    f"coalesce(try_cast({COLUMN} as decimal(18, 2)), case when not contains({_NUMBER_TEXT}, ',') "
-    f"or regexp_full_match({_NUMBER_TEXT}, '{raw_schema.GROUPED_NUMBER_PATTERN}') "
-    f"then try_cast(replace({_NUMBER_TEXT}, ',', '') as decimal(18, 2)) end)"
-)
-_INTEGER_CHECK = (
-    f"case when regexp_full_match({COLUMN}, '{raw_schema.INTEGER_PATTERN}') "
-    f"then try_cast(regexp_replace({COLUMN}, '[.]0*$', '') as bigint) end"
-)
-
-
-def parse_checks(date_formats: Iterable[str] | None = None) -> dict[str, str]:
-    """The reading of each typed column's text `{col}` (null: unparseable), as SQL;
-    `date_formats` default: the var of dbt_project.yml."""
-    if date_formats is None:
-        date_formats = project.project_vars()["date_formats"]
-    formats = ", ".join(sql.literal(date_format) for date_format in date_formats)
-    parsed = f"coalesce(try_cast({COLUMN} as timestamptz)"
-    parsed += f", try_strptime({COLUMN}, [{formats}]))" if formats else ")"
-    timestamp = f"case when isfinite({parsed}) then {parsed} end"
-    return {
-        raw_schema.DECIMAL: _DECIMAL_CHECK,
-        raw_schema.INTEGER: _INTEGER_CHECK,
-        raw_schema.TIMESTAMP: timestamp,
-        raw_schema.DATE: timestamp,
-    }
 
 
 @dataclass(frozen=True)
@@ -127,88 +61,6 @@ class LoadedTable:
     def source(self) -> str:
         """The file name, or the folder's and how many part files it holds."""
         return self.path.name + (f" ({self.parts} part files)" if self.path.is_dir() else "")
-
-
-def find_raw_files(raw_dir: Path, *, appending: bool = False) -> dict[str, Path]:
-    """Raw files (or folders of part files) by table name; unknown files are reported.
-
-    `orders` must be there, unless the files are appended to a warehouse's raw
-    tables (a day's events alone are fine then). A name of a table that is no
-    readable file or folder (a link that leads nowhere or in a loop, a pipe)
-    is refused, naming what it is.
-    """
-    if not raw_dir.is_dir():
-        raise InputFileError(f"raw data directory {raw_dir} does not exist")
-    found: dict[str, Path] = {}
-    for path in sorted(raw_dir.iterdir()):
-        if path.name.startswith(("_", ".")):
-            continue
-        suffix = next((s for s in SUFFIXES if path.name.endswith(s)), None)
-        name = path.name[: -len(suffix)] if suffix else path.name
-        if name not in raw_schema.TABLES_BY_NAME or (suffix is None and path.is_file()):
-            known = ", ".join(t.name for t in raw_schema.TABLES)
-            print(f"note: ignoring {path.name} (raw files are {known}; .csv, .csv.gz, .parquet)")
-            continue
-        if not (path.is_file() or path.is_dir()):
-            raise InputFileError(
-                f"{raw_dir / path.name}: {_not_a_file(path)}; {name} cannot be read"
-            )
-        if name in found:
-            raise InputFileError(
-                f"{raw_dir}: both {found[name].name} and {path.name} hold table {name}; keep one"
-            )
-        raw_layout.part_files(path)  # a folder without parts is refused here, by name
-        found[name] = path
-    missing = [t.name for t in raw_schema.TABLES if t.required and t.name not in found]
-    if appending and not found:
-        raise InputFileError(f"{raw_dir}: no raw file to append")
-    if missing and not appending:
-        raise InputFileError(
-            f"{raw_dir}: required raw file missing: {', '.join(m + '.csv' for m in missing)}"
-        )
-    return found
-
-
-def _not_a_file(path: Path) -> str:
-    """What a path that is neither a file nor a folder is, in words."""
-    if path.is_symlink():
-        try:
-            path.resolve(strict=True)
-        except RuntimeError:
-            return "a symbolic link in a loop"
-        except OSError:
-            return f"a symbolic link to {os.readlink(path)}, which does not exist"
-        return "a symbolic link to something that is not a file"
-    kinds = {stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
-    mode = path.lstat().st_mode
-    return next((kind for test, kind in kinds.items() if test(mode)), "not a regular file")
-
-
-def _utf8_copy(path: Path, scratch: Path) -> Path:
-    """A UTF-8 copy of `path`, each invalid byte sequence replaced by U+FFFD.
-
-    The replacement never touches the ASCII bytes CSV structure is made of
-    (delimiters, quotes, line ends), so the copy has the same rows in the same order.
-    """
-    copy = scratch / (path.name.removesuffix(".gz") + ".utf8")
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    source = raw_layout.open_binary(path)
-    with source, copy.open("w", encoding="utf-8", newline="") as target:
-        while block := source.read(ENCODING_BLOCK_BYTES):
-            target.write(decoder.decode(block))
-        target.write(decoder.decode(b"", final=True))
-    return copy
-
-
-def _invalid_encoding_sql(columns: list[tuple[str, str]]) -> str:
-    """True when a text value of the row holds U+FFFD or a NUL byte."""
-    checks = [
-        f"coalesce(contains({sql.identifier(name)}, '{REPLACEMENT_CHARACTER}') "
-        f"or contains({sql.identifier(name)}, chr(0)), false)"
-        for name, data_type in columns
-        if data_type == "VARCHAR"
-    ]
-    return " or ".join(checks) or "false"
 
 
 def _source_sql(parts: list[Path], names: list[str], csv_file: bool) -> str:
@@ -309,7 +161,8 @@ def _check_rows(
         text = f"nullif(trim(cast({sql.identifier(raw_name)} as varchar)), '')"
         bad = "false"
         if column.type in checks:
-            bad = f"{text} is not null and {checks[column.type].replace(COLUMN, text)} is null"
+            parsed = checks[column.type].replace(value_checks.COLUMN, text)
+            bad = f"{text} is not null and {parsed} is null"
         measures += [
             f"count({text})",
             f"min(file_row_number + 1) filter (where {text} is null)",
@@ -323,7 +176,7 @@ def _check_rows(
     if table.required and rows == 0:
         raise InputFileError(f"{path.name}: has a header but no rows; {table.name} is required")
     if flagged:
-        _note_invalid_encoding(path, rows, flagged, examples, max_bad_share)
+        encoding.note_invalid_encoding(path, rows, flagged, examples, max_bad_share)
     for index, (column, raw_name) in enumerate(checked):
         filled, blank_row, bad, example = parsed[4 * index : 4 * index + 4]
         blank = counted - filled
@@ -344,24 +197,6 @@ def _check_rows(
                 f"than {max_bad_share:.0%} means the file is not usable."
             )
     return rows, flagged
-
-
-def _note_invalid_encoding(
-    path: Path, rows: int, flagged: int, examples: list[int], max_bad_share: float
-) -> None:
-    """Note rows with bytes that are not text, or refuse the file when most rows have them."""
-    shown = ", ".join(str(row) for row in examples)
-    if flagged / rows > max_bad_share:
-        raise InputFileError(
-            f"{path.name}: {flagged} of {rows} rows hold bytes that are not UTF-8 text "
-            f"(e.g. rows {shown}); the file is in another encoding (Latin-1, Windows-1252, "
-            f"UTF-16...?). Convert it to UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8."
-        )
-    print(
-        f"note: {path.name}: {flagged} row(s) hold bytes that are not UTF-8 text (rows {shown}"
-        f"{', ...' if flagged > len(examples) else ''}); staging quarantines them as "
-        "invalid_encoding (the bad bytes show as U+FFFD in audit.quarantined_rows)"
-    )
 
 
 def _unreadable(
@@ -402,12 +237,12 @@ def load_table(
     # The byte search of a CSV file runs beside the conversion, on the core
     # DuckDB's threads leave idle at times (about 1.5 s less for 2 GB of CSV).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        searched = pool.submit(_may_hold_invalid_text, parts) if csv_file else None
+        searched = pool.submit(encoding.may_hold_invalid_text, parts) if csv_file else None
         repaired = _convert_or_repair(
             con, table, path, parts, header, names, target, landing.folder
         )
         needs_flag = searched is None or repaired or searched.result()
-    landed = _landed_sql(target)
+    landed = landed_sql(target)
     types = dict(
         con.execute(
             f"select column_name, column_type from (describe select * from {landed})"
@@ -424,8 +259,8 @@ def load_table(
         )
     flag = "false"
     if needs_flag:
-        flag = _invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
-    checks = checks or parse_checks()
+        flag = encoding.invalid_encoding_sql([(name, types[name]) for name in resolved.values()])
+    checks = checks or value_checks.parse_checks()
     rows, flagged = _check_rows(con, landed, table, path, resolved, flag, max_bad_share, checks)
     loaded_before, offset = _loaded_before(con, table.name) if append else (None, 0)
     rows_sql = (
@@ -493,7 +328,7 @@ def _convert_or_repair(
     """Convert the file to `target`; True when it had to go through a repaired UTF-8 copy."""
     csv_file = not parts[0].name.endswith(".parquet")
     try:
-        _convert(con, _source_sql(parts, names, csv_file), target)
+        write_parquet(con, _source_sql(parts, names, csv_file), target)
         return False
     except duckdb.InvalidInputException as error:
         if not csv_file or "invalid unicode" not in str(error).lower():
@@ -501,48 +336,12 @@ def _convert_or_repair(
     except duckdb.Error as error:
         raise _unreadable(path, table, error, header) from error
     with tempfile.TemporaryDirectory(prefix=".repair-", dir=scratch) as scratch_dir:
-        copies = [_utf8_copy(part, Path(scratch_dir)) for part in parts]
+        copies = [encoding.utf8_copy(part, Path(scratch_dir)) for part in parts]
         try:
-            _convert(con, _source_sql(copies, names, csv_file), target)
+            write_parquet(con, _source_sql(copies, names, csv_file), target)
         except duckdb.Error as error:
             raise _unreadable(path, table, error, header) from error
     return True
-
-
-def _may_hold_invalid_text(parts: list[Path]) -> bool:
-    """True when the files' bytes hold a NUL or an encoded U+FFFD anywhere.
-
-    A byte search (memchr speed) that spares the per-value check of every
-    column for the usual file that holds neither.
-    """
-    return any(_holds_invalid_text(part) for part in parts)
-
-
-def _holds_invalid_text(path: Path) -> bool:
-    needles = (b"\x00", REPLACEMENT_CHARACTER.encode())
-    if path.name.endswith(".gz"):
-        with gzip.open(path, "rb") as handle:
-            tail = b""
-            while block := handle.read(ENCODING_BLOCK_BYTES):
-                window = tail + block
-                if any(needle in window for needle in needles):
-                    return True
-                tail = window[-2:]
-        return False
-    if path.stat().st_size == 0:
-        return False
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return any(data.find(needle) >= 0 for needle in needles)
-
-
-def _convert(con: duckdb.DuckDBPyConnection, source: str, target: Path) -> None:
-    """Write the file's rows, in file order, to a Parquet file."""
-    con.execute(f"copy (select * from {source}) to {sql.literal(str(target))} ({LANDING_FORMAT})")
-
-
-def _landed_sql(target: Path) -> str:
-    """The landed file as a table, with each row's position (file_row_number, 0-based)."""
-    return f"read_parquet({sql.literal(str(target))}, file_row_number = true)"
 
 
 def load_raw(
@@ -562,7 +361,7 @@ def load_raw(
     views read, and the other tables stay as they are.
     """
     landed = landed or landing.new_version(landing.folder_for(database))
-    checks = parse_checks(date_formats)
+    checks = value_checks.parse_checks(date_formats)
     con = duckdb.connect(str(database))
     try:
         con.execute(f"create schema if not exists {RAW_SCHEMA}")

@@ -26,9 +26,3 @@ project from scratch, as a fresh CI checkout does. Progress goes to stderr, the
 Markdown tables to stdout, and the JSON file (`--json`) is written after every
 step, so a run stopped or failed at a later step keeps what it measured.
 """
-
-from __future__ import annotations
-
-from segments.devtools.benchmark.command import register, run
-
-__all__ = ["register", "run"]

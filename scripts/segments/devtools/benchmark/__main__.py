@@ -16,7 +16,7 @@ from segments.core import project
 from segments.core.errors import SegmentsError
 from segments.devtools.benchmark.clv_timing import time_clv
 from segments.devtools.benchmark.direct import run_direct
-from segments.warehouse import load
+from segments.warehouse import load, raw_files
 
 USAGE = (
     "usage: python -m segments.devtools.benchmark "
@@ -27,9 +27,7 @@ USAGE = (
 def main(argv: Sequence[str]) -> int:
     try:
         if len(argv) == 3 and argv[0] == "load":
-            load.load_raw(
-                Path(argv[1]), load.find_raw_files(Path(argv[2])), project.column_mapping()
-            )
+            load.load_raw(Path(argv[1]), raw_files.find(Path(argv[2])), project.column_mapping())
         elif len(argv) == 4 and argv[0] == "direct":
             plan = json.loads(Path(argv[2]).read_text())
             Path(argv[3]).write_text(json.dumps(run_direct(Path(argv[1]), plan)), encoding="utf-8")

@@ -47,7 +47,7 @@ customers) and `command` (`segments generate`).
 
 from __future__ import annotations
 
-from segments.devtools.generate.command import generate, register, run
+from segments.devtools.generate.command import generate
 from segments.devtools.generate.frames import NOT_GENERATED, generated_columns
 from segments.devtools.generate.reference import (
     CHUNK_SIZE,
@@ -76,6 +76,4 @@ __all__ = [
     "Manifest",
     "generate",
     "generated_columns",
-    "register",
-    "run",
 ]

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from segments.commands import common as options
 from segments.devtools.generate.chunk import _chunk
 from segments.devtools.generate.frames import _columns, _csv_text, _row_count, generated_columns
 from segments.devtools.generate.fx_rates import _fx_rates
 from segments.devtools.generate.products import _Catalogue, _products
 from segments.devtools.generate.reference import (
     _GLOBAL_STREAM,
-    FORMATS,
     MANIFEST_NAME,
-    REPORTING_CURRENCY,
-    WINDOW_END,
-    WINDOW_START,
 )
 from segments.devtools.generate.sales_reps import _sales_reps
 from segments.devtools.generate.writer import (
@@ -102,43 +95,6 @@ def _chunk_csv(
         count = _row_count(rows)
         texts[name] = (_csv_text(rows) if count else "", count)
     return texts, tally
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    command = subparsers.add_parser(
-        "generate",
-        help="Write deterministic synthetic raw data (all raw tables + _manifest.json).",
-        description=(
-            "Write one file per raw table (CSV or Parquet, all values as text) plus "
-            f"{MANIFEST_NAME} into --out. Data covers {WINDOW_START} .. {WINDOW_END}; "
-            "amounts are in each customer's currency with monthly fx_rates to "
-            f"{REPORTING_CURRENCY}. About 1% of rows are deliberately dirty; the manifest "
-            "counts exactly what staging must quarantine, repair or deduplicate. The same "
-            "--seed, --customers and --format give byte-identical files."
-        ),
-    )
-    command.add_argument(
-        "--customers", type=int, default=5000, help="number of customers (default: 5000)"
-    )
-    options.add_seed(command, default=42)
-    command.add_argument("--out", type=Path, required=True, help="output directory")
-    command.add_argument(
-        "--format", choices=FORMATS, default="csv", dest="fmt", help="file format (default: csv)"
-    )
-    command.add_argument(
-        "--progress",
-        action="store_true",
-        help="report progress on stderr (default: only when stderr is a terminal)",
-    )
-    command.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    show_progress = bool(args.progress or sys.stderr.isatty())
-    manifest = generate(args.customers, args.seed, args.out, args.fmt, progress=show_progress)
-    total = sum(manifest.rows.values())
-    print(f"wrote {total:,} rows in {len(manifest.rows)} tables to {args.out}", file=sys.stderr)
-    return 0
 
 
 def _write_global_tables(writer: _PartWriter, seed: int, customers: int) -> _Catalogue:
