@@ -371,6 +371,59 @@ def configured_by_folder(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+# Columns whose description is their own (meta own_description): few, each with its reason.
+MAX_OWN_DESCRIPTIONS = 15
+MIN_REASON_LENGTH = 40
+
+
+def one_description_per_column(manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    """A column name means one thing: across models its rendered descriptions are one text
+    (a doc block of models/_columns__docs.md). A column whose meaning differs in its model
+    declares why in its yml, `meta: {own_description: "<why>"}`, and is then left out of the
+    comparison; a declaration with a short reason, or one whose column reads like the rest,
+    is reported too. Seeds and sources are not compared: a seed's columns describe its own
+    configuration table, and the sources, like the contract columns of the `_raw` readers,
+    are the raw contract's wording per table (generated from raw_schema.py)."""
+    contract = {
+        f"base_{table.source}__{table.name}_raw": set(table.column_names)
+        for table in raw_schema.TABLES
+    }
+    shared: dict[str, dict[str, list[str]]] = {}
+    declared: list[tuple[str, str, str, str]] = []
+    for node in models(manifest).values():
+        for column, spec in node["columns"].items():
+            if column in contract.get(node["name"], ()):
+                continue
+            reason = (spec.get("meta") or {}).get("own_description")
+            if reason is None:
+                shared.setdefault(column, {}).setdefault(spec["description"], []).append(
+                    node["name"]
+                )
+            else:
+                declared.append((node["name"], column, str(reason), spec["description"]))
+    found = [
+        (
+            column,
+            f"described {len(texts)} ways: "
+            + " | ".join(
+                f"{text[:60]!r} in {', '.join(sorted(names))}" for text, names in texts.items()
+            ),
+        )
+        for column, texts in sorted(shared.items())
+        if len(texts) > 1
+    ]
+    for name, column, reason, description in declared:
+        if len(reason) <= MIN_REASON_LENGTH:
+            found.append((name, f"column {column}: own_description reason too short"))
+        if description in shared.get(column, {description: []}):
+            found.append((name, f"column {column}: own_description not needed"))
+    if len(declared) > MAX_OWN_DESCRIPTIONS:
+        found.append(
+            ("own_description", f"{len(declared)} declared (at most {MAX_OWN_DESCRIPTIONS})")
+        )
+    return found
+
+
 RULES = {
     "source_only_in_base": source_only_in_base,
     "layers_flow_forward": layers_flow_forward,
@@ -384,6 +437,7 @@ RULES = {
     "raw_contract_in_dbt": raw_contract_in_dbt,
     "per_as_of_tagged": per_as_of_tagged,
     "configured_by_folder": configured_by_folder,
+    "one_description_per_column": one_description_per_column,
 }
 
 
@@ -451,6 +505,17 @@ def test_rules_catch_what_they_are_for(manifest: dict[str, Any]) -> None:
     )
     unkeyed = {name for name, _ in primary_key_tested(planted)}
     assert {"orders", "int_orders_enriched", "int_customers_classified"} <= unkeyed
+    # a shared column described its own way, and a declaration without a reason worth reading
+    nodes[f"model.{PACKAGE}.orders"]["columns"]["customer_id"]["description"] = "The buyer."
+    nodes[f"model.{PACKAGE}.customers"]["columns"]["city"]["meta"] = {"own_description": "x"}
+    described_apart = {name: why for name, why in one_description_per_column(planted)}
+    assert described_apart["customer_id"].startswith("described 2 ways: ")
+    assert ("customers", "column city: own_description reason too short") in (
+        one_description_per_column(planted)
+    )
+    assert ("customers", "column city: own_description not needed") in (
+        one_description_per_column(planted)
+    )
 
 
 @pytest.fixture(scope="module")
