@@ -3,7 +3,7 @@
     Spark, where they are tables rebuilt in full at each build. Their
     strategies (delete+insert, replace_window) delete rows, which dbt-spark
     supports only on Delta, Iceberg or Hudi tables; the local session
-    writes Parquet (see README, Spark).
+    writes Parquet (see docs/operations.md, Spark).
 #}
 {% macro incremental_materialization() -%}
     {{ return(adapter.dispatch('incremental_materialization', 'customer_segments')()) }}

@@ -1,4 +1,4 @@
-"""Audiences are configuration (SPEC 4.3): the audience_definitions seed's target conditions
+"""Audiences are configuration: the audience_definitions seed's target conditions
 hold for every member and leave no one out, a marketer's edit to the seed changes the
 audiences with no SQL edit, and a bad target fails the build naming the audience. The
 rules themselves are pinned by the unit tests of int_audience_signals and audiences."""

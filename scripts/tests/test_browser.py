@@ -1,4 +1,4 @@
-"""The report and the dbt docs site as a reader sees them (SPEC 4.8): opened in headless
+"""The report and the dbt docs site as a reader sees them: opened in headless
 Chromium, every chart is drawn, the docs site draws its lineage graph, neither page
 logs anything to the console, and a screenshot of each is taken.
 

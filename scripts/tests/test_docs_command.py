@@ -1,4 +1,4 @@
-"""`segments docs [--serve]` (SPEC 4.8): the dbt docs site of the built warehouse, one
+"""`segments docs [--serve]`: the dbt docs site of the built warehouse, one
 file that opens from disk, served on 127.0.0.1 only."""
 
 from __future__ import annotations

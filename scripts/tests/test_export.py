@@ -1,4 +1,4 @@
-"""`segments export` (SPEC 4.7): each audience, and the key-account list, as a file with
+"""`segments export`: each audience, and the key-account list, as a file with
 only the columns a downstream tool needs and a manifest; never a clear email, phone or
 name unless --include-pii asks for the email."""
 

@@ -1,4 +1,4 @@
-"""Folders and links where files should be (issue 24, SPEC 4.2): a folder of part files,
+"""Folders and links where files should be (issue 24): a folder of part files,
 as Spark and Dask write a table, is read as that table, in part order; a folder without
 parts, parts in two formats or with two headers, a link in a loop or to nothing, and a
 named pipe are refused, naming what they are, never skipped or called missing."""

@@ -1,4 +1,4 @@
-"""The warehouse beside real readers (SPEC 2, 4.9): a BI tool connected before a build
+"""The warehouse beside real readers: a BI tool connected before a build
 or a backfill keeps reading the previous warehouse, raw tables included, and is never
 refused; a warehouse moved with its landing folder works with every command."""
 

@@ -1,4 +1,4 @@
-"""Refunds and credit notes (issue 9, SPEC 4.2): a refund booked as an order row
+"""Refunds and credit notes (issue 9): a refund booked as an order row
 of its own reduces the customer's net revenue on its own date, is no purchase,
 and every scheme uses the net revenue."""
 

@@ -1,4 +1,4 @@
-"""Reliability, repeat runs (SPEC 4.5): building the same input again, on the same
+"""Reliability, repeat runs: building the same input again, on the same
 warehouse and with another number of dbt threads, gives the same marts and the
 same quarantine, row for row."""
 

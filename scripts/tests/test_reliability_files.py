@@ -1,4 +1,4 @@
-"""Reliability, bad files (SPEC 4.2): a file the loader cannot use stops the build
+"""Reliability, bad files: a file the loader cannot use stops the build
 with one clear message naming the problem and a non-zero exit code, and the
 warehouse keeps its previous content. Files that only look odd (an extra column,
 renamed columns with a mapping, a byte-order mark, old Mac line endings, a

@@ -1,4 +1,4 @@
-"""Reliability, bad rows (SPEC 4.2): every kind of dirty row, slipped into generated
+"""Reliability, bad rows: every kind of dirty row, slipped into generated
 data at random positions, is quarantined with its reason, repaired, parsed as
 documented or merged, and every clean row reaches the marts. Nothing is lost."""
 

@@ -1,4 +1,4 @@
-"""Reliability, bad settings and mass quarantines (SPEC 4.2): a mapping or var key
+"""Reliability, bad settings and mass quarantines: a mapping or var key
 that does not exist is an error naming it and the closest valid key, never
 ignored; a build that quarantines most of a table says so loudly, and with
 `--strict` refuses to replace the warehouse."""

@@ -1,4 +1,4 @@
-"""Reliability, round 3 (issue 24, SPEC 4.2): values real exports hold and the generator
+"""Reliability, round 3 (issue 24): values real exports hold and the generator
 never wrote. Numbers beyond their limit or beyond what can be stored, non-integers in
 integer columns, NaN and infinity, lines worth more than their order, and rows of every
 table that cannot be used (no FX rate, no issue date, an unknown customer) are each

@@ -1,4 +1,4 @@
-"""selectors.yml names the common jobs (SPEC 4.8): the full build, the marts only, one
+"""selectors.yml names the common jobs: the full build, the marts only, one
 scheme and its parents, the audit layer; each takes what its name says."""
 
 from __future__ import annotations

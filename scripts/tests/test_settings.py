@@ -1,4 +1,4 @@
-"""Settings checked before dbt runs (issue 24, SPEC 4.4): a var outside its range, vars
+"""Settings checked before dbt runs (issue 24): a var outside its range, vars
 that contradict each other, a configuration seed row that breaks its _seeds.yml tests,
 and a custom-category or audience condition that fails when it runs are refused at once
 (exit 1, nothing built), naming the var or the seed row, the value and what is valid."""

@@ -1,4 +1,4 @@
-"""`dbt source freshness` (SPEC 4.8): every raw table with a timestamp or date column is
+"""`dbt source freshness`: every raw table with a timestamp or date column is
 dated by one of them, its latest row not in the future, and warns or errors after the
 ages of the source_warn_after_days / source_error_after_days vars."""
 

@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     common.add_target(parser, "to build")
     common.add_as_of(parser)
     parser.add_argument(
-        "--column-map", type=Path, help="YAML mapping of your column names (see README)"
+        "--column-map", type=Path, help="YAML mapping of your column names (docs/data-quality.md)"
     )
     common.add_vars(parser)
     parser.add_argument(

@@ -96,7 +96,7 @@ def dbt_sources(source: str) -> str:
     """The dbt sources yml of one source system: its tables and columns, described."""
     loaded = (
         "Loaded as text into the raw schema by `segments build`, "
-        "or your own tables (see README, Your own data)."
+        "or your own tables (see docs/raw-schema.md)."
     )
     lines = [
         "version: 2",
