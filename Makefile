@@ -55,11 +55,7 @@ dbt-test: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-# The lint and the dbt build on a test database run side by side (one core each,
-# output kept per target), then pytest on both cores.
-test: $(STAMP)
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
-	$(MAKE) --no-print-directory pytest
+test: lint dbt-test pytest
 
 # The peer CLV libraries of `segments benchmark --peers`, in their own virtualenv
 # (never a dependency of the warehouse).

@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -33,40 +31,6 @@ SALT_MARK = "pepper-7Kx2Qw"
 os.environ.setdefault("SEGMENTS_PII_SALT", SALT_MARK + "'\"-s4lt")
 
 ORDERS_HEADER = "order_id,customer_id,ordered_at,amount,status,currency\n"
-# What a dbt parse reads: a change to any of these files parses again.
-PARSED_FOLDERS = ("models", "macros", "seeds", "tests", "analyses")
-PARSED_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
-
-
-def project_fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    paths = [root / name for name in PARSED_FILES]
-    paths += [path for folder in PARSED_FOLDERS for path in (root / folder).rglob("*")]
-    return tuple(
-        (str(path), stat.st_mtime_ns, stat.st_size)
-        for path in sorted(paths)
-        if path.is_file() and (stat := path.stat())
-    )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def parse_once_per_project_state() -> Iterator[None]:
-    """A build of the tests reuses the manifest of an earlier build with the same
-    options, target, database name and project files (dbt supports handing one
-    manifest to many runs): most test builds differ only in their raw data, and a
-    parse is a third of a small build's time. `segments build` parses once anyway."""
-    parsed: dict[tuple[Any, ...], Any] = {}
-    original = build.parse_project
-
-    def parse_project(args: list[str], database: Path, target: str = "dev") -> Any:
-        root = project.project_dir()
-        key = (tuple(args), target, database.name, str(root), project_fingerprint(root))
-        if key not in parsed:
-            parsed[key] = original(args, database, target)
-        return parsed[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "parse_project", parse_project)
-        yield
 
 
 def write(path: Path, text: str) -> Path:
