@@ -6,7 +6,7 @@
     picking the stg_finance__fx_rates row of that currency valid on that date.
 #}
 {% macro fx_rate(row_currency, fx_rates) -%}
-    {{ return(adapter.dispatch('fx_rate', 'customer_segments')(row_currency, fx_rates)) }}
+    {{ return(adapter.dispatch('fx_rate', 'customer_classification')(row_currency, fx_rates)) }}
 {%- endmacro %}
 
 {% macro default__fx_rate(row_currency, fx_rates) -%}
@@ -17,7 +17,7 @@
 {%- endmacro %}
 
 {% macro fx_rate_valid_on(fx_rates, row_currency, on_date) -%}
-    {{ return(adapter.dispatch('fx_rate_valid_on', 'customer_segments')(fx_rates, row_currency, on_date)) }}
+    {{ return(adapter.dispatch('fx_rate_valid_on', 'customer_classification')(fx_rates, row_currency, on_date)) }}
 {%- endmacro %}
 
 {% macro default__fx_rate_valid_on(fx_rates, row_currency, on_date) -%}
@@ -36,8 +36,8 @@
 {% macro converted_money(amount, fx_rate) -%}
     case
         when
-            abs(cast({{ amount }} as {{ customer_segments.type_double() }}) * cast({{ fx_rate }} as {{ customer_segments.type_double() }}))
+            abs(cast({{ amount }} as {{ customer_classification.type_double() }}) * cast({{ fx_rate }} as {{ customer_classification.type_double() }}))
             <= {{ var('max_order_amount') }}
-            then {{ customer_segments.to_money(amount ~ ' * ' ~ fx_rate) }}
+            then {{ customer_classification.to_money(amount ~ ' * ' ~ fx_rate) }}
     end
 {%- endmacro %}

@@ -4,7 +4,7 @@
     not_null.
 #}
 {% test accepted_range(model, column_name, min_value=none, max_value=none, inclusive=true) %}
-    {{ return(adapter.dispatch('test_accepted_range', 'customer_segments')(model, column_name, min_value, max_value, inclusive)) }}
+    {{ return(adapter.dispatch('test_accepted_range', 'customer_classification')(model, column_name, min_value, max_value, inclusive)) }}
 {% endtest %}
 
 {% macro default__test_accepted_range(model, column_name, min_value, max_value, inclusive) %}

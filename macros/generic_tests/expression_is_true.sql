@@ -3,7 +3,7 @@
     Optional `where` limits the rows checked.
 #}
 {% test expression_is_true(model, expression, where_clause=none) %}
-    {{ return(adapter.dispatch('test_expression_is_true', 'customer_segments')(model, expression, where_clause)) }}
+    {{ return(adapter.dispatch('test_expression_is_true', 'customer_classification')(model, expression, where_clause)) }}
 {% endtest %}
 
 {% macro default__test_expression_is_true(model, expression, where_clause) %}

@@ -6,11 +6,11 @@
     repeats or has a null part.
 #}
 {% test primary_key(model, column_name=none, columns=none) %}
-    {{ return(adapter.dispatch('test_primary_key', 'customer_segments')(model, column_name, columns)) }}
+    {{ return(adapter.dispatch('test_primary_key', 'customer_classification')(model, column_name, columns)) }}
 {% endtest %}
 
 {% macro default__test_primary_key(model, column_name, columns) %}
-    {{ customer_segments.key_failures(model, columns or [column_name]) }}
+    {{ customer_classification.key_failures(model, columns or [column_name]) }}
 {% endmacro %}
 
 {#- On DuckDB repeated keys are found first, and only the rows of those keys
@@ -37,7 +37,7 @@
         {%- set key_hash = 'hash(' ~ key | join(', ') ~ ')' -%}
         {%- set repeated = key_hash ~ ' in (select ' ~ key_hash ~ ' from ' ~ model ~ ' group by 1 having count(*) > 1)' -%}
     {%- endif -%}
-    {{ customer_segments.key_failures(model, key, repeated) }}
+    {{ customer_classification.key_failures(model, key, repeated) }}
 {% endmacro %}
 
 {#- The key values of `model` that repeat or have a null part, with their

@@ -7,7 +7,7 @@
     revenue in the window).
 #}
 {% test share_within_tolerance(model, condition, expected_share, tolerance=0.01, population=none, eligible=none) %}
-    {{ return(adapter.dispatch('test_share_within_tolerance', 'customer_segments')(model, condition, expected_share, tolerance, population, eligible)) }}
+    {{ return(adapter.dispatch('test_share_within_tolerance', 'customer_classification')(model, condition, expected_share, tolerance, population, eligible)) }}
 {% endtest %}
 
 {% macro default__test_share_within_tolerance(model, condition, expected_share, tolerance, population, eligible) %}
@@ -29,15 +29,15 @@
     select
         population_rows,
         matching_rows,
-        cast(matching_rows as {{ customer_segments.type_double() }}) / population_rows as actual_share,
-        least({{ expected_share }}, cast(eligible_rows as {{ customer_segments.type_double() }}) / population_rows)
+        cast(matching_rows as {{ customer_classification.type_double() }}) / population_rows as actual_share,
+        least({{ expected_share }}, cast(eligible_rows as {{ customer_classification.type_double() }}) / population_rows)
             as expected_share
     from counted
     where
         population_rows > 0
         and abs(
-            cast(matching_rows as {{ customer_segments.type_double() }}) / population_rows
-            - least({{ expected_share }}, cast(eligible_rows as {{ customer_segments.type_double() }}) / population_rows)
+            cast(matching_rows as {{ customer_classification.type_double() }}) / population_rows
+            - least({{ expected_share }}, cast(eligible_rows as {{ customer_classification.type_double() }}) / population_rows)
         )
         > greatest({{ tolerance }}, 1.0 / population_rows)
 {% endmacro %}

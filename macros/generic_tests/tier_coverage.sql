@@ -9,7 +9,7 @@
     Returns the offending keys with what is wrong.
 #}
 {% test tier_coverage(model, column_name, values=[], key='customer_id', population=none, values_from=none, values_column=none) %}
-    {{ return(adapter.dispatch('test_tier_coverage', 'customer_segments')(model, column_name, values, key, population, values_from, values_column)) }}
+    {{ return(adapter.dispatch('test_tier_coverage', 'customer_classification')(model, column_name, values, key, population, values_from, values_column)) }}
 {% endtest %}
 
 {% macro default__test_tier_coverage(model, column_name, values, key, population, values_from=none, values_column=none) %}
@@ -28,7 +28,7 @@
                 when ({{ in_population }})
                     {%- if values %} and {{ column_name }} not in (
                         {%- for value in values -%}
-                            {{ customer_segments.text_literal(value) if value is string else value }}{{ ", " if not loop.last }}
+                            {{ customer_classification.text_literal(value) if value is string else value }}{{ ", " if not loop.last }}
                         {%- endfor -%}
                     )
                     {%- endif %}

@@ -25,12 +25,12 @@
     tables) keeps the sub-queries.
 #}
 {% macro raw_rows_to_parse(table_name, raw_keys, keys, timestamp=none) -%}
-    {{ return(adapter.dispatch('raw_rows_to_parse', 'customer_segments')(table_name, raw_keys, keys, timestamp)) }}
+    {{ return(adapter.dispatch('raw_rows_to_parse', 'customer_classification')(table_name, raw_keys, keys, timestamp)) }}
 {%- endmacro %}
 
 {% macro default__raw_rows_to_parse(table_name, raw_keys, keys, timestamp) -%}
     {%- if is_incremental() %}
-    {%- set parsed_through = customer_segments.value_in_a_run(
+    {%- set parsed_through = customer_classification.value_in_a_run(
         '(select coalesce(max(_source_row), 0) from ' ~ this ~ ')', dbt.type_bigint()
     ) %}
     {%- set parsed_again -%}
@@ -40,17 +40,17 @@
             {%- if timestamp %}
             (
                 parsed.quarantine_reason = 'future_date'
-                and parsed.{{ timestamp }} <= {{ customer_segments.future_date_cutoff() }}
+                and parsed.{{ timestamp }} <= {{ customer_classification.future_date_cutoff() }}
             )
             or
             {%- endif %}
             ({{ keys | join(', ') }}) in (
                 select {{ raw_keys | join(', ') }}
-                from ({{ customer_segments.select_raw(table_name) }}) as raw_rows
+                from ({{ customer_classification.select_raw(table_name) }}) as raw_rows
                 where _source_row > {{ parsed_through }}
             )
     {%- endset %}
-    {%- if customer_segments.in_a_run() %}
+    {%- if customer_classification.in_a_run() %}
         {%- set rows = run_query(parsed_again).columns[0].values() %}
         {#- beyond that many numbers the query text costs more than the sub-query #}
         {%- if rows | length <= 100000 %}
@@ -60,7 +60,7 @@
     where _source_row > {{ parsed_through }}
     {%- if parsed_again %}
     union all
-    select * from ({{ customer_segments.select_raw(table_name) }}) as parsed_again
+    select * from ({{ customer_classification.select_raw(table_name) }}) as parsed_again
     where _source_row in ({{ parsed_again }})
     {%- endif %}
     {%- endif %}
@@ -74,7 +74,7 @@
     unit test, whose inputs are fixtures, not tables) the sub-query itself.
 #}
 {% macro value_in_a_run(expression, type) -%}
-    {%- if not customer_segments.in_a_run() -%}
+    {%- if not customer_classification.in_a_run() -%}
         {{ return(expression) }}
     {%- endif -%}
     {%- set value = run_query('select ' ~ expression).columns[0].values()[0] -%}
@@ -101,7 +101,7 @@
     row each run had seen.
 #}
 {% macro orders_window_start() -%}
-    {{ return(adapter.dispatch('orders_window_start', 'customer_segments')()) }}
+    {{ return(adapter.dispatch('orders_window_start', 'customer_classification')()) }}
 {%- endmacro %}
 
 {% macro default__orders_window_start() -%}
@@ -140,7 +140,7 @@
     that are no longer there (an order a correction made invalid).
 #}
 {% macro get_incremental_replace_window_sql(arg_dict) -%}
-    {{ return(adapter.dispatch('get_incremental_replace_window_sql', 'customer_segments')(arg_dict)) }}
+    {{ return(adapter.dispatch('get_incremental_replace_window_sql', 'customer_classification')(arg_dict)) }}
 {%- endmacro %}
 
 {% macro default__get_incremental_replace_window_sql(arg_dict) -%}

@@ -6,7 +6,7 @@
     writes Parquet (see docs/operations.md, Spark).
 #}
 {% macro incremental_materialization() -%}
-    {{ return(adapter.dispatch('incremental_materialization', 'customer_segments')()) }}
+    {{ return(adapter.dispatch('incremental_materialization', 'customer_classification')()) }}
 {%- endmacro %}
 
 {% macro default__incremental_materialization() -%}

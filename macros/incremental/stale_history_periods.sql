@@ -25,9 +25,9 @@
     {%- if 'data_fingerprint' not in columns -%}
         {%- set stale = 'select period_start from ' ~ this -%}
     {%- else -%}
-        {%- set stale = customer_segments.stale_history_periods() -%}
+        {%- set stale = customer_classification.stale_history_periods() -%}
     {%- endif -%}
-    {{ return(adapter.dispatch('remove_periods', 'customer_segments')(this, stale)) }}
+    {{ return(adapter.dispatch('remove_periods', 'customer_classification')(this, stale)) }}
 {%- endmacro %}
 
 {% macro stale_history_periods() -%}

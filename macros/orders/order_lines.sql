@@ -37,7 +37,7 @@
 {%- endmacro %}
 
 {% macro line_problem(items, products, fx_rate, order_revenue) -%}
-    {%- set double = customer_segments.type_double() -%}
+    {%- set double = customer_classification.type_double() -%}
     {%- set amount = 'cast(' ~ items ~ '.line_amount as ' ~ double ~ ') * cast(' ~ fx_rate ~ ' as ' ~ double ~ ')' -%}
     {%- set cost -%}
         cast({{ items }}.quantity as {{ double }}) * coalesce(
@@ -56,11 +56,11 @@
 {%- endmacro %}
 
 {% macro line_amount_reporting(items, fx_rate) -%}
-    {{ customer_segments.to_money(items ~ '.line_amount * ' ~ fx_rate) }}
+    {{ customer_classification.to_money(items ~ '.line_amount * ' ~ fx_rate) }}
 {%- endmacro %}
 
 {% macro line_cost_reporting(items, products, fx_rate) -%}
-    {{ customer_segments.to_money(
+    {{ customer_classification.to_money(
         items ~ '.quantity * coalesce(' ~ items ~ '.unit_cost * ' ~ fx_rate ~ ', ' ~ products ~ '.unit_cost)'
     ) }}
 {%- endmacro %}
@@ -78,7 +78,7 @@
     third less time at 14M lines; any number of categories).
 #}
 {% macro lines_aggregated_to_orders(lines, categories) -%}
-    {{ return(adapter.dispatch('lines_aggregated_to_orders', 'customer_segments')(lines, categories)) }}
+    {{ return(adapter.dispatch('lines_aggregated_to_orders', 'customer_classification')(lines, categories)) }}
 {%- endmacro %}
 
 {% macro default__lines_aggregated_to_orders(lines, categories) -%}
@@ -109,7 +109,7 @@
         bit_count(bit_or(category_bits.category_bit)) as category_count,
         sum(order_lines.line_cost_reporting) as items_cost
     from {{ lines }} as order_lines
-    inner join ({{ customer_segments.duckdb__category_bit_strings(categories) }}) as category_bits
+    inner join ({{ customer_classification.duckdb__category_bit_strings(categories) }}) as category_bits
         on order_lines.category = category_bits.category
     group by order_lines.order_id
 {%- endmacro %}

@@ -7,7 +7,7 @@
     skipping the call saves a second copy of every text value of every raw row.
 #}
 {% macro clean_text(column) -%}
-    {{ return(adapter.dispatch('clean_text', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('clean_text', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__clean_text(column) -%}

@@ -2,11 +2,11 @@
     true / false / yes / no / 1 / 0 / y / n (any case) to a boolean; else null.
 #}
 {% macro parse_boolean(column) -%}
-    {{ return(adapter.dispatch('parse_boolean', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('parse_boolean', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__parse_boolean(column) -%}
-    case lower({{ customer_segments.clean_text(column) }})
+    case lower({{ customer_classification.clean_text(column) }})
         when 'true' then true
         when 't' then true
         when 'yes' then true

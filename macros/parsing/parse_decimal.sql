@@ -16,7 +16,7 @@
     checks both on hostile strings.
 #}
 {% macro parse_decimal(column, scale=2) -%}
-    {{ return(adapter.dispatch('parse_decimal', 'customer_segments')(column, scale)) }}
+    {{ return(adapter.dispatch('parse_decimal', 'customer_classification')(column, scale)) }}
 {%- endmacro %}
 
 {% macro default__parse_decimal(column, scale) -%}
@@ -27,18 +27,18 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_decimal(column, scale) -%}
-    {%- set raw = customer_segments.try_cast(column, "decimal(18, " ~ scale ~ ")") -%}
+    {%- set raw = customer_classification.try_cast(column, "decimal(18, " ~ scale ~ ")") -%}
     case
         when {{ raw }} is not null then {{ raw }}
-        else {{ customer_segments.duckdb__parse_decimal_text(column, scale) }}
+        else {{ customer_classification.duckdb__parse_decimal_text(column, scale) }}
     end
 {%- endmacro %}
 
 {#- The reading of the cleaned text: a plain number cast, else the patterns. -#}
 {% macro duckdb__parse_decimal_text(column, scale) -%}
-    {%- set text = customer_segments.clean_text(column) -%}
-    {%- set fast = customer_segments.try_cast(text, "decimal(18, " ~ scale ~ ")") -%}
-    {%- set patterns = customer_segments.value_patterns() -%}
+    {%- set text = customer_classification.clean_text(column) -%}
+    {%- set fast = customer_classification.try_cast(text, "decimal(18, " ~ scale ~ ")") -%}
+    {%- set patterns = customer_classification.value_patterns() -%}
     {%- set number_text = "regexp_replace(" ~ text ~ ", '" ~ patterns.number_symbols ~ "', '', 'g')" -%}
     {#- A CASE, not coalesce(fast, slow): the optimiser hoists expressions a
         query repeats (number_text) out of coalesce and would run the patterns
@@ -48,7 +48,7 @@
         when
             not contains({{ number_text }}, ',')
             or regexp_full_match({{ number_text }}, '{{ patterns.grouped_number }}')
-            then {{ customer_segments.try_cast(
+            then {{ customer_classification.try_cast(
                 "replace(" ~ number_text ~ ", ',', '')",
                 "decimal(18, " ~ scale ~ ")"
             ) }}
@@ -56,10 +56,10 @@
 {%- endmacro %}
 
 {% macro spark__parse_decimal(column, scale) -%}
-    {%- set patterns = customer_segments.value_patterns() -%}
+    {%- set patterns = customer_classification.value_patterns() -%}
     {#- Spark reads backslashes in a SQL string as escapes: doubled. -#}
     {%- set symbols = patterns.number_symbols | replace('\\', '\\\\') -%}
-    {%- set number_text = "regexp_replace(" ~ customer_segments.clean_text(column) ~ ", '" ~ symbols ~ "', '')" -%}
+    {%- set number_text = "regexp_replace(" ~ customer_classification.clean_text(column) ~ ", '" ~ symbols ~ "', '')" -%}
     case
         when
             {{ number_text }} not like '%,%'

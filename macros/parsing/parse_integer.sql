@@ -12,7 +12,7 @@
     text, as test_parse_fast_path.py checks on hostile strings.
 #}
 {% macro parse_integer(column) -%}
-    {{ return(adapter.dispatch('parse_integer', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('parse_integer', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__parse_integer(column) -%}
@@ -27,23 +27,23 @@
     {%- set raw = "try_cast(" ~ text ~ " as bigint)" -%}
     case
         when cast({{ raw }} as {{ dbt.type_string() }}) = {{ text }} then {{ raw }}
-        else {{ customer_segments.duckdb__parse_integer_text(column) }}
+        else {{ customer_classification.duckdb__parse_integer_text(column) }}
     end
 {%- endmacro %}
 
 {#- The reading of the cleaned text: the pattern, then the cast. -#}
 {% macro duckdb__parse_integer_text(column) -%}
-    {%- set text = customer_segments.clean_text(column) -%}
+    {%- set text = customer_classification.clean_text(column) -%}
     case
-        when regexp_full_match({{ text }}, '{{ customer_segments.value_patterns().integer }}')
+        when regexp_full_match({{ text }}, '{{ customer_classification.value_patterns().integer }}')
             then try_cast(regexp_replace({{ text }}, '[.]0*$', '') as bigint)
     end
 {%- endmacro %}
 
 {% macro spark__parse_integer(column) -%}
-    {%- set text = customer_segments.clean_text(column) -%}
+    {%- set text = customer_classification.clean_text(column) -%}
     case
-        when {{ text }} rlike '^{{ customer_segments.value_patterns().integer }}$'
+        when {{ text }} rlike '^{{ customer_classification.value_patterns().integer }}$'
             then try_cast(regexp_replace({{ text }}, '[.]0*$', '') as bigint)
     end
 {%- endmacro %}

@@ -14,28 +14,28 @@
     (is_before_earliest_date), so the reason is exact.
 #}
 {% macro parse_timestamp(column, earliest=var('earliest_date')) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'customer_segments')(column, earliest)) }}
+    {{ return(adapter.dispatch('parse_timestamp', 'customer_classification')(column, earliest)) }}
 {%- endmacro %}
 
 {% macro default__parse_timestamp(column, earliest) -%}
-    {%- set text = customer_segments.clean_text(column) -%}
-    {{ customer_segments.plausible_timestamp(
+    {%- set text = customer_classification.clean_text(column) -%}
+    {{ customer_classification.plausible_timestamp(
         "coalesce(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC'"
-        ~ customer_segments.strptime_formats(text, "try_strptime", var('date_formats')) ~ ")",
+        ~ customer_classification.strptime_formats(text, "try_strptime", var('date_formats')) ~ ")",
         earliest
     ) }}
 {%- endmacro %}
 
 {% macro spark__parse_timestamp(column, earliest) -%}
-    {%- set text = customer_segments.clean_text(column) -%}
+    {%- set text = customer_classification.clean_text(column) -%}
     {%- set formats = [] -%}
     {%- for date_format in var('date_formats') -%}
         {%- do formats.append(date_format | replace('%Y', 'yyyy') | replace('%y', 'yy')
             | replace('%m', 'MM') | replace('%d', 'dd')) -%}
     {%- endfor -%}
-    {{ customer_segments.plausible_timestamp(
+    {{ customer_classification.plausible_timestamp(
         "coalesce(to_utc_timestamp(try_cast(" ~ text ~ " as timestamp), 'UTC')"
-        ~ customer_segments.strptime_formats(text, "try_to_timestamp", formats) ~ ")",
+        ~ customer_classification.strptime_formats(text, "try_to_timestamp", formats) ~ ")",
         earliest
     ) }}
 {%- endmacro %}
@@ -50,7 +50,7 @@
     `earliest` (none: any finite instant), else null.
 #}
 {% macro plausible_timestamp(expression, earliest) -%}
-    {{ return(adapter.dispatch('plausible_timestamp', 'customer_segments')(expression, earliest)) }}
+    {{ return(adapter.dispatch('plausible_timestamp', 'customer_classification')(expression, earliest)) }}
 {%- endmacro %}
 
 {#- The expression appears once (it is a whole parse): values below the floor
@@ -77,7 +77,7 @@
     A date text to a date (same formats and bounds as parse_timestamp), or null.
 #}
 {% macro parse_date(column, earliest=var('earliest_date')) -%}
-    cast({{ customer_segments.parse_timestamp(column, earliest) }} as date)
+    cast({{ customer_classification.parse_timestamp(column, earliest) }} as date)
 {%- endmacro %}
 
 {#

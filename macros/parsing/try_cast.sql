@@ -3,7 +3,7 @@
     on dbt-duckdb, which would stop the build on the first dirty value.
 #}
 {% macro try_cast(expression, data_type) -%}
-    {{ return(adapter.dispatch('try_cast', 'customer_segments')(expression, data_type)) }}
+    {{ return(adapter.dispatch('try_cast', 'customer_classification')(expression, data_type)) }}
 {%- endmacro %}
 
 {% macro default__try_cast(expression, data_type) -%}

@@ -3,7 +3,7 @@
     too coarse for model inputs such as recency in weeks).
 #}
 {% macro type_double() -%}
-    {{ return(adapter.dispatch('type_double', 'customer_segments')()) }}
+    {{ return(adapter.dispatch('type_double', 'customer_classification')()) }}
 {%- endmacro %}
 
 {% macro default__type_double() -%}

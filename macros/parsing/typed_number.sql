@@ -17,33 +17,33 @@
 #}
 {% macro typed_number(table, column, raw=none) -%}
     {%- set raw = raw or column -%}
-    {%- set spec = customer_segments.raw_tables()[table].numbers[column] -%}
-    {{ customer_segments.parsed_number(table, column, raw) }} as {{ column }},
+    {%- set spec = customer_classification.raw_tables()[table].numbers[column] -%}
+    {{ customer_classification.parsed_number(table, column, raw) }} as {{ column }},
     case
-        when {{ customer_segments.plain_number_cast(raw, spec) }} is null
-            then {{ customer_segments.is_unstorable_number(raw, spec.type) }}
+        when {{ customer_classification.plain_number_cast(raw, spec) }} is null
+            then {{ customer_classification.is_unstorable_number(raw, spec.type) }}
         else false
     end as is_{{ column }}_unstorable
 {%- endmacro %}
 
 {% macro out_of_range(table, column) -%}
-    (abs({{ column }}) > {{ customer_segments.value_limit(table, column) }} or is_{{ column }}_unstorable)
+    (abs({{ column }}) > {{ customer_classification.value_limit(table, column) }} or is_{{ column }}_unstorable)
 {%- endmacro %}
 
 {#- The cast of the raw text the parse tries first (see parse_decimal, parse_integer). -#}
 {% macro plain_number_cast(raw, spec) -%}
     {%- set text = "cast(" ~ raw ~ " as " ~ dbt.type_string() ~ ")" if spec.type == 'integer' else raw -%}
     {%- set data_type = dbt.type_bigint() if spec.type == 'integer' else "decimal(18, " ~ spec.scale ~ ")" -%}
-    {{ customer_segments.try_cast(text, data_type) }}
+    {{ customer_classification.try_cast(text, data_type) }}
 {%- endmacro %}
 
 {# The parse of a raw number, by its type in the raw contract. #}
 {% macro parsed_number(table, column, raw) -%}
-    {%- set spec = customer_segments.raw_tables()[table].numbers[column] -%}
+    {%- set spec = customer_classification.raw_tables()[table].numbers[column] -%}
     {%- if spec.type == 'integer' -%}
-        {{ customer_segments.parse_integer(raw) }}
+        {{ customer_classification.parse_integer(raw) }}
     {%- else -%}
-        {{ customer_segments.parse_decimal(raw, spec.scale) }}
+        {{ customer_classification.parse_decimal(raw, spec.scale) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -64,7 +64,7 @@
     an integer beyond bigint. Only ever evaluated for the rare rejected text.
 #}
 {% macro is_unstorable_number(raw, number_type) -%}
-    {{ return(adapter.dispatch('is_unstorable_number', 'customer_segments')(raw, number_type)) }}
+    {{ return(adapter.dispatch('is_unstorable_number', 'customer_classification')(raw, number_type)) }}
 {%- endmacro %}
 
 {% macro default__is_unstorable_number(raw, number_type) -%}
@@ -74,18 +74,18 @@
 {%- endmacro %}
 
 {% macro duckdb__is_unstorable_number(raw, number_type) -%}
-    {%- set text = customer_segments.clean_text(raw) -%}
+    {%- set text = customer_classification.clean_text(raw) -%}
     {%- if number_type == 'integer' -%}
-        coalesce(regexp_full_match({{ text }}, '{{ customer_segments.value_patterns().integer }}'), false)
+        coalesce(regexp_full_match({{ text }}, '{{ customer_classification.value_patterns().integer }}'), false)
     {%- else -%}
         coalesce(isfinite(try_cast({{ text }} as double)), false)
     {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__is_unstorable_number(raw, number_type) -%}
-    {%- set text = customer_segments.clean_text(raw) -%}
+    {%- set text = customer_classification.clean_text(raw) -%}
     {%- if number_type == 'integer' -%}
-        coalesce({{ text }} rlike '^{{ customer_segments.value_patterns().integer }}$', false)
+        coalesce({{ text }} rlike '^{{ customer_classification.value_patterns().integer }}$', false)
     {%- else -%}
         coalesce(
             not isnan(try_cast({{ text }} as double))
@@ -104,7 +104,7 @@
     case
         when
             {{ relation }}.{{ column }} >= 0
-            and {{ relation }}.{{ column }} <= {{ customer_segments.value_limit(table, column) }}
+            and {{ relation }}.{{ column }} <= {{ customer_classification.value_limit(table, column) }}
             and not {{ relation }}.is_{{ column }}_unstorable
             then {{ relation }}.{{ column }}
         else {{ otherwise }}

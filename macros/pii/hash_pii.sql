@@ -7,7 +7,7 @@
     never compiled into the SQL, so no view, log or artifact holds it.
 #}
 {% macro hash_pii(column) -%}
-    {{ return(adapter.dispatch('hash_pii', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('hash_pii', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__hash_pii(column) -%}
@@ -19,18 +19,18 @@
 
 {% macro duckdb__hash_pii(column) -%}
     case
-        when {{ customer_segments.clean_text(column) }} is null then null
+        when {{ customer_classification.clean_text(column) }} is null then null
         when getvariable('segments_pii_salt') is null
             then error('hash_pii: no PII salt on this connection; run dbt with the project profile (its segments.duckdb_plugin sets it)')
-        else sha256(getvariable('segments_pii_salt') || lower({{ customer_segments.clean_text(column) }}))
+        else sha256(getvariable('segments_pii_salt') || lower({{ customer_classification.clean_text(column) }}))
     end
 {%- endmacro %}
 
 {% macro spark__hash_pii(column) -%}
     case
-        when {{ customer_segments.clean_text(column) }} is null then null
+        when {{ customer_classification.clean_text(column) }} is null then null
         when unhex('${spark.segments.pii_salt_hex}') is null
             then raise_error('hash_pii: no PII salt in this Spark session; build with segments build --target spark')
-        else sha2(concat(cast(unhex('${spark.segments.pii_salt_hex}') as string), lower({{ customer_segments.clean_text(column) }})), 256)
+        else sha2(concat(cast(unhex('${spark.segments.pii_salt_hex}') as string), lower({{ customer_classification.clean_text(column) }})), 256)
     end
 {%- endmacro %}

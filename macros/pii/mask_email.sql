@@ -3,7 +3,7 @@
     (`j***@example.com`). Null when the email is null.
 #}
 {% macro mask_email(column) -%}
-    {{ return(adapter.dispatch('mask_email', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('mask_email', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__mask_email(column) -%}

@@ -7,7 +7,7 @@
     is C.
 #}
 {% macro abc_class(revenue, share_before, a_cut, b_cut) -%}
-    {{ return(adapter.dispatch('abc_class', 'customer_segments')(revenue, share_before, a_cut, b_cut)) }}
+    {{ return(adapter.dispatch('abc_class', 'customer_classification')(revenue, share_before, a_cut, b_cut)) }}
 {%- endmacro %}
 
 {% macro default__abc_class(revenue, share_before, a_cut, b_cut) -%}

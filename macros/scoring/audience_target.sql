@@ -7,7 +7,7 @@
     audience. A mocked seed (unit tests) gives true.
 #}
 {% macro audience_target(audiences_relation, columns, audience_column) -%}
-    {{ return(adapter.dispatch('audience_target', 'customer_segments')(audiences_relation, columns, audience_column)) }}
+    {{ return(adapter.dispatch('audience_target', 'customer_classification')(audiences_relation, columns, audience_column)) }}
 {%- endmacro %}
 
 {% macro default__audience_target(audiences_relation, columns, audience_column) -%}
@@ -19,7 +19,7 @@
             ~ " where is_active and trim(coalesce(target, '')) <> '' order by audience"
         ) -%}
         {%- for row in result.rows -%}
-            {%- set checked = customer_segments.custom_category_condition(row[1], columns) -%}
+            {%- set checked = customer_classification.custom_category_condition(row[1], columns) -%}
             {%- if checked.error -%}
                 {{ exceptions.raise_compiler_error(
                     "audiences: audience '" ~ row[0] ~ "': " ~ checked.error ~ ". Target: " ~ row[1]
@@ -33,7 +33,7 @@
     {%- else -%}
     case {{ audience_column }}
         {%- for target in targets %}
-        when {{ customer_segments.text_literal(target.audience) }} then coalesce({{ target.sql }}, false)
+        when {{ customer_classification.text_literal(target.audience) }} then coalesce({{ target.sql }}, false)
         {%- endfor %}
         else true
     end

@@ -5,7 +5,7 @@
     indicators, the score and customer_score_contributions cannot disagree.
 #}
 {% macro composite_indicators() -%}
-    {{ return(adapter.dispatch('composite_indicators', 'customer_segments')()) }}
+    {{ return(adapter.dispatch('composite_indicators', 'customer_classification')()) }}
 {%- endmacro %}
 
 {% macro default__composite_indicators() -%}

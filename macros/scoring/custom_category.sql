@@ -14,7 +14,7 @@
     the rule, so the seed cannot run arbitrary SQL.
 #}
 {% macro custom_category(rules_relation, columns, default) -%}
-    {{ return(adapter.dispatch('custom_category', 'customer_segments')(rules_relation, columns, default)) }}
+    {{ return(adapter.dispatch('custom_category', 'customer_classification')(rules_relation, columns, default)) }}
 {%- endmacro %}
 
 {% macro default__custom_category(rules_relation, columns, default) -%}
@@ -39,7 +39,7 @@
 {# The CASE for a list of rules ({category, priority, condition}), in order. #}
 {% macro custom_category_case(rules, columns, default) -%}
     {%- if rules | length == 0 -%}
-        {{ customer_segments.text_literal(default) }}
+        {{ customer_classification.text_literal(default) }}
     {%- else -%}
     case
         {%- for rule in rules %}
@@ -50,9 +50,9 @@
                 ~ "): " ~ checked.error ~ ". Condition: " ~ rule.condition
             ) }}
         {%- endif %}
-        when {{ checked.sql }} then {{ customer_segments.text_literal(rule.category) }}
+        when {{ checked.sql }} then {{ customer_classification.text_literal(rule.category) }}
         {%- endfor %}
-        else {{ customer_segments.text_literal(default) }}
+        else {{ customer_classification.text_literal(default) }}
     end
     {%- endif -%}
 {%- endmacro %}

@@ -5,7 +5,7 @@
     that period). One list, so the three models cannot disagree.
 #}
 {% macro history_schemes() -%}
-    {{ return(adapter.dispatch('history_schemes', 'customer_segments')()) }}
+    {{ return(adapter.dispatch('history_schemes', 'customer_classification')()) }}
 {%- endmacro %}
 
 {% macro default__history_schemes() -%}

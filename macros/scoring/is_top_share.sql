@@ -5,7 +5,7 @@
     whose measure is not positive are never in.
 #}
 {% macro is_top_share(rank, population, share, measure) -%}
-    {{ return(adapter.dispatch('is_top_share', 'customer_segments')(rank, population, share, measure)) }}
+    {{ return(adapter.dispatch('is_top_share', 'customer_classification')(rank, population, share, measure)) }}
 {%- endmacro %}
 
 {% macro default__is_top_share(rank, population, share, measure) -%}

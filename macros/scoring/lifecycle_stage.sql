@@ -20,7 +20,7 @@
     lifecycle_churn_days.
 #}
 {% macro lifecycle_stage(orders_count, tenure_days, days_since_last_order, gap_before_last_order_days) -%}
-    {{ return(adapter.dispatch('lifecycle_stage', 'customer_segments')(
+    {{ return(adapter.dispatch('lifecycle_stage', 'customer_classification')(
         orders_count, tenure_days, days_since_last_order, gap_before_last_order_days
     )) }}
 {%- endmacro %}

@@ -3,7 +3,7 @@
     above `mid`, low below; null score -> null.
 #}
 {% macro tier_by_thresholds(score, high, mid) -%}
-    {{ return(adapter.dispatch('tier_by_thresholds', 'customer_segments')(score, high, mid)) }}
+    {{ return(adapter.dispatch('tier_by_thresholds', 'customer_classification')(score, high, mid)) }}
 {%- endmacro %}
 
 {% macro default__tier_by_thresholds(score, high, mid) -%}

@@ -7,7 +7,7 @@
     never top, so such customers can be BZC, MVC or none, not MGC.
 #}
 {% macro value_class(profit, is_top_profit, is_top_growth) -%}
-    {{ return(adapter.dispatch('value_class', 'customer_segments')(profit, is_top_profit, is_top_growth)) }}
+    {{ return(adapter.dispatch('value_class', 'customer_classification')(profit, is_top_profit, is_top_growth)) }}
 {%- endmacro %}
 
 {% macro default__value_class(profit, is_top_profit, is_top_growth) -%}

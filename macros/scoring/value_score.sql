@@ -12,7 +12,7 @@
     some scores unused.
 #}
 {% macro value_score(column, bins, higher_is_better=true, partition_by=none) -%}
-    {{ return(adapter.dispatch('value_score', 'customer_segments')(column, bins, higher_is_better, partition_by)) }}
+    {{ return(adapter.dispatch('value_score', 'customer_classification')(column, bins, higher_is_better, partition_by)) }}
 {%- endmacro %}
 
 {% macro default__value_score(column, bins, higher_is_better, partition_by) -%}
@@ -30,7 +30,7 @@
         else least(
             {{ bins }},
             1 + cast(floor(
-                cast((rank() {{ window }} - 1) * {{ bins }} as {{ customer_segments.type_double() }})
+                cast((rank() {{ window }} - 1) * {{ bins }} as {{ customer_classification.type_double() }})
                 / ({{ rows }} - 1)
             ) as {{ dbt.type_int() }})
         )

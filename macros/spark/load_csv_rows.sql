@@ -18,7 +18,7 @@
                 {%- if value is none -%}
                 cast(null as {{ type }})
                 {%- else -%}
-                cast({{ customer_segments.text_literal(value) }} as {{ type }})
+                cast({{ customer_classification.text_literal(value) }} as {{ type }})
                 {%- endif -%}
                 {%- if not loop.last %}, {% endif -%}
                 {%- endfor -%}

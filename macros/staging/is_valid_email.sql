@@ -2,7 +2,7 @@
     True when the text looks like an email (something@domain.tld, no spaces).
 #}
 {% macro is_valid_email(column) -%}
-    {{ return(adapter.dispatch('is_valid_email', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('is_valid_email', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__is_valid_email(column) -%}

@@ -5,11 +5,11 @@
     invalid_status.
 #}
 {% macro order_status(column) -%}
-    {{ return(adapter.dispatch('order_status', 'customer_segments')(column)) }}
+    {{ return(adapter.dispatch('order_status', 'customer_classification')(column)) }}
 {%- endmacro %}
 
 {% macro default__order_status(column) -%}
-    {%- set status = "lower(" ~ customer_segments.clean_text(column) ~ ")" -%}
+    {%- set status = "lower(" ~ customer_classification.clean_text(column) ~ ")" -%}
     {%- set aliases = var('order_status_aliases') -%}
     {%- if aliases %}
     case {{ status }}

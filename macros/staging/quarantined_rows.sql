@@ -35,19 +35,19 @@
 {%- endmacro %}
 
 {% macro quarantined_rows(table_name, rows, key_columns) -%}
-    {%- set spec = customer_segments.raw_tables()[table_name] -%}
+    {%- set spec = customer_classification.raw_tables()[table_name] -%}
     select
         '{{ spec.source }}.{{ table_name }}' as source_table,
         {#- The key as parsed; where it could not be parsed (a line number 1.5), as written. #}
         coalesce(
-            {{ customer_segments.raw_key(key_columns, 'quarantined') }},
-            {{ customer_segments.raw_key(spec.key, 'raw_rows', cleaned=true) }}
+            {{ customer_classification.raw_key(key_columns, 'quarantined') }},
+            {{ customer_classification.raw_key(spec.key, 'raw_rows', cleaned=true) }}
         ) as raw_key,
         quarantined._source_row as source_row_number,
         quarantined.reason_code,
         quarantined.disposition,
         quarantined.detected_in,
-        {{ customer_segments.row_to_json(spec.columns, spec.pii, 'raw_rows') }} as raw_values
+        {{ customer_classification.row_to_json(spec.columns, spec.pii, 'raw_rows') }} as raw_values
     from {{ rows }} as quarantined
     inner join {{ ref('base_' ~ spec.source ~ '__' ~ table_name ~ '_raw') }} as raw_rows
         on quarantined._source_row = raw_rows._source_row
@@ -62,7 +62,7 @@
     {%- set parts = [] -%}
     {%- for column in key_columns -%}
         {%- set part = 'cast(' ~ prefix ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
-        {%- do parts.append(customer_segments.clean_text(part) if cleaned else part) -%}
+        {%- do parts.append(customer_classification.clean_text(part) if cleaned else part) -%}
         {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}

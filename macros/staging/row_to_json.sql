@@ -4,7 +4,7 @@
     `relation_alias` qualifies the columns when the row comes from a join.
 #}
 {% macro row_to_json(columns, pii_columns=[], relation_alias=none) -%}
-    {{ return(adapter.dispatch('row_to_json', 'customer_segments')(columns, pii_columns, relation_alias)) }}
+    {{ return(adapter.dispatch('row_to_json', 'customer_classification')(columns, pii_columns, relation_alias)) }}
 {%- endmacro %}
 
 {% macro default__row_to_json(columns, pii_columns, relation_alias) -%}
@@ -18,7 +18,7 @@
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
     cast(to_json(struct_pack(
         {%- for column in columns %}
-        {{ column }} := {{ customer_segments.hash_pii(prefix ~ column) if column in pii_columns else prefix ~ column }}
+        {{ column }} := {{ customer_classification.hash_pii(prefix ~ column) if column in pii_columns else prefix ~ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     )) as {{ dbt.type_string() }})
@@ -28,7 +28,7 @@
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
     to_json(named_struct(
         {%- for column in columns %}
-        '{{ column }}', {{ customer_segments.hash_pii(prefix ~ column) if column in pii_columns else prefix ~ column }}
+        '{{ column }}', {{ customer_classification.hash_pii(prefix ~ column) if column in pii_columns else prefix ~ column }}
         {%- if not loop.last %},{% endif %}
         {%- endfor %}
     ))

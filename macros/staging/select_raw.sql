@@ -15,11 +15,11 @@
     the loader did not write.
 #}
 {% macro select_raw(table_name) -%}
-    {{ return(adapter.dispatch('select_raw', 'customer_segments')(table_name)) }}
+    {{ return(adapter.dispatch('select_raw', 'customer_classification')(table_name)) }}
 {%- endmacro %}
 
 {% macro default__select_raw(table_name) -%}
-    {%- set spec = customer_segments.raw_tables()[table_name] -%}
+    {%- set spec = customer_classification.raw_tables()[table_name] -%}
     {%- set relation = source(spec.source, table_name) -%}
     {%- set mapping = var('raw_columns', {}).get(table_name, {}) -%}
     {%- set present = [] -%}
@@ -54,7 +54,7 @@
         {%- if '_source_row' in present %}
         cast(_source_row as {{ dbt.type_bigint() }}) as _source_row,
         {%- elif loaded is not none %}
-        {{ customer_segments.source_row_number(loaded, present) }} as _source_row,
+        {{ customer_classification.source_row_number(loaded, present) }} as _source_row,
         {%- else %}
         cast(null as {{ dbt.type_bigint() }}) as _source_row,
         {%- endif %}
@@ -79,7 +79,7 @@
     of their values.
 #}
 {% macro source_row_number(relation, columns) -%}
-    {{ return(adapter.dispatch('source_row_number', 'customer_segments')(relation, columns)) }}
+    {{ return(adapter.dispatch('source_row_number', 'customer_classification')(relation, columns)) }}
 {%- endmacro %}
 
 {% macro default__source_row_number(relation, columns) -%}
@@ -90,6 +90,6 @@
     {%- if relation.is_table -%}
     cast(rowid + 1 as {{ dbt.type_bigint() }})
     {%- else -%}
-    {{ customer_segments.default__source_row_number(relation, columns) }}
+    {{ customer_classification.default__source_row_number(relation, columns) }}
     {%- endif -%}
 {%- endmacro %}

@@ -4,7 +4,7 @@
     and the contracts say bigint).
 #}
 {% macro days_between(start_date, end_date) -%}
-    {{ return(adapter.dispatch('days_between', 'customer_segments')(start_date, end_date)) }}
+    {{ return(adapter.dispatch('days_between', 'customer_classification')(start_date, end_date)) }}
 {%- endmacro %}
 
 {% macro default__days_between(start_date, end_date) -%}

@@ -4,7 +4,7 @@
     the fingerprint of the data a history period is computed from.
 #}
 {% macro row_fingerprint(columns) -%}
-    {{ return(adapter.dispatch('row_fingerprint', 'customer_segments')(columns)) }}
+    {{ return(adapter.dispatch('row_fingerprint', 'customer_classification')(columns)) }}
 {%- endmacro %}
 
 {% macro default__row_fingerprint(columns) -%}

@@ -6,7 +6,7 @@
     values, the collected list is sorted and an empty result is null.
 #}
 {% macro sorted_listagg(measure, delimiter_text) -%}
-    {{ return(adapter.dispatch('sorted_listagg', 'customer_segments')(measure, delimiter_text)) }}
+    {{ return(adapter.dispatch('sorted_listagg', 'customer_classification')(measure, delimiter_text)) }}
 {%- endmacro %}
 
 {% macro default__sorted_listagg(measure, delimiter_text) -%}

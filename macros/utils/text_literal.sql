@@ -4,7 +4,7 @@
     escapes with a backslash instead ('Can\'t Lose Them').
 #}
 {% macro text_literal(value) -%}
-    {{ return(adapter.dispatch('text_literal', 'customer_segments')(value)) }}
+    {{ return(adapter.dispatch('text_literal', 'customer_classification')(value)) }}
 {%- endmacro %}
 
 {% macro default__text_literal(value) -%}

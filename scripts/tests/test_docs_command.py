@@ -26,12 +26,12 @@ def test_the_site_holds_every_mart_with_its_warehouse_columns(site: Path) -> Non
     # with the column types the warehouse reports
     page = (site / "static_index.html").read_text(encoding="utf-8")
     catalog = json.loads((site / "catalog.json").read_text())
-    marts = {key for key in catalog["nodes"] if key.startswith("model.customer_segments.")}
-    assert "model.customer_segments.customer_segments" in marts
-    segments_columns = catalog["nodes"]["model.customer_segments.customer_segments"]["columns"]
+    marts = {key for key in catalog["nodes"] if key.startswith("model.customer_classification.")}
+    assert "model.customer_classification.customer_segments" in marts
+    segments_columns = catalog["nodes"]["model.customer_classification.customer_segments"]["columns"]
     assert segments_columns["rfm_segment"]["type"].upper() == "VARCHAR"
     for node in ("customer_segments", "customer_rfm", "tier_migrations", "quarantined_rows"):
-        assert f"model.customer_segments.{node}" in page
+        assert f"model.customer_classification.{node}" in page
 
 
 def test_served_on_localhost_only(site: Path) -> None:

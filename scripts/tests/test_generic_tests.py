@@ -38,17 +38,17 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple]]:
     )
     # WHEN the generic tests run on them
     calls = [
-        "customer_segments.test_tier_coverage('segments', 'tier', ['A', 'B', \"it's\"], "
+        "customer_classification.test_tier_coverage('segments', 'tier', ['A', 'B', \"it's\"], "
         "'customer_id', 'has_purchased')",
-        "customer_segments.test_primary_key('lines', columns=['order_id', 'line_number'])",
-        "customer_segments.test_primary_key('lines', 'order_id')",
-        "customer_segments.default__test_primary_key('lines', none, ['order_id', 'line_number'])",
-        "customer_segments.default__test_primary_key('lines', 'order_id', none)",
-        "customer_segments.test_share_within_tolerance('accounts', 'is_key', 0.05, "
+        "customer_classification.test_primary_key('lines', columns=['order_id', 'line_number'])",
+        "customer_classification.test_primary_key('lines', 'order_id')",
+        "customer_classification.default__test_primary_key('lines', none, ['order_id', 'line_number'])",
+        "customer_classification.default__test_primary_key('lines', 'order_id', none)",
+        "customer_classification.test_share_within_tolerance('accounts', 'is_key', 0.05, "
         "eligible='has_revenue')",
-        "customer_segments.test_share_within_tolerance('accounts', 'false', 0.05, "
+        "customer_classification.test_share_within_tolerance('accounts', 'false', 0.05, "
         "eligible='false')",
-        "customer_segments.test_share_within_tolerance('accounts', 'false', 0.05, "
+        "customer_classification.test_share_within_tolerance('accounts', 'false', 0.05, "
         "eligible='has_revenue')",
     ]
     database = tmp_path_factory.mktemp("generic") / "generic.duckdb"

@@ -157,9 +157,9 @@ def both_readings(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
     # GIVEN hostile texts, read by staging's macros and by the loader's file check
     database = tmp_path_factory.mktemp("loader") / "parse.duckdb"
     macros = (
-        "{{ customer_segments.parse_decimal('t', 2) }} as staged_decimal, "
-        "{{ customer_segments.parse_integer('t') }} as staged_integer, "
-        "{{ customer_segments.parse_timestamp('t', earliest=none) }} as staged_timestamp"
+        "{{ customer_classification.parse_decimal('t', 2) }} as staged_decimal, "
+        "{{ customer_classification.parse_integer('t') }} as staged_integer, "
+        "{{ customer_classification.parse_timestamp('t', earliest=none) }} as staged_timestamp"
     )
     sql = compile_inline(f"select t, {macros} from texts", Path(database), target="ci")
     checks = value_checks.parse_checks()

@@ -24,7 +24,7 @@ from segments.core import project, raw_schema
 from segments.engines import dbt
 from tests.conftest import DemoWarehouse
 
-PACKAGE = "customer_segments"
+PACKAGE = "customer_classification"
 MAX_PARENTS = 7
 
 # (rule, node name) -> why the rule does not hold there. Keep it under six entries.

@@ -76,9 +76,9 @@ refusals_checked as (
 
     {%- for condition, expected in refused %}
     select
-        {{ customer_segments.text_literal(condition) }} as case_name,
-        {{ customer_segments.text_literal(expected) }} as expected_error,
-        {{ customer_segments.text_literal(custom_category_condition(condition, columns).error or "accepted") }}
+        {{ customer_classification.text_literal(condition) }} as case_name,
+        {{ customer_classification.text_literal(expected) }} as expected_error,
+        {{ customer_classification.text_literal(custom_category_condition(condition, columns).error or "accepted") }}
             as actual_error
     {%- if not loop.last %}
     union all
