@@ -34,15 +34,24 @@ customers as (
 
 ),
 
+clv as (
+
+    select * from {{ ref('customer_clv') }}
+
+),
+
 rule_version as (
 
     select rule_version from {{ ref('int_rule_version') }}
 
 ),
 
-{# win_back: probability alive at least min_probability_alive and no
-    purchase for `days` days or more (the count is those days, the date the
-    last purchase); targeting: every customer, the target decides. #}
+{# win_back: at least min_count repeat purchases (BG/NBD frequency), so the
+    probability alive is the model's judgement of this customer and not the
+    1.0 it gives everyone without a repeat purchase; that probability at least
+    min_probability_alive; and no purchase for `days` days or more (the count
+    is those days, the date the last purchase); targeting: every customer, the
+    target decides. #}
 mart_signals as (
 
     select
@@ -56,6 +65,8 @@ mart_signals as (
     from segments
     inner join customers
         on segments.customer_id = customers.customer_id and segments.as_of_date = customers.as_of_date
+    inner join clv
+        on segments.customer_id = clv.customer_id and segments.as_of_date = clv.as_of_date
     inner join audiences
         on
             audiences.is_active
@@ -63,7 +74,8 @@ mart_signals as (
                 audiences.rule = 'targeting'
                 or (
                     audiences.rule = 'win_back'
-                    and segments.probability_alive >= audiences.min_probability_alive
+                    and clv.repeat_transactions >= audiences.min_count
+                    and clv.probability_alive >= audiences.min_probability_alive
                     and customers.days_since_last_order >= audiences.days
                 )
             )
@@ -106,8 +118,9 @@ members as (
                     || cast(audiences.days as {{ dbt.type_string() }}) || ' days'
             when 'win_back'
                 then
-                    'probability alive ' || cast(round(segments.probability_alive, 2) as {{ dbt.type_string() }})
-                    || ', no purchase for ' || cast(signals.signal_count as {{ dbt.type_string() }})
+                    'probability alive ' || cast(round(clv.probability_alive, 2) as {{ dbt.type_string() }})
+                    || ' with ' || cast(clv.repeat_transactions as {{ dbt.type_string() }})
+                    || ' repeat purchase(s), no purchase for ' || cast(signals.signal_count as {{ dbt.type_string() }})
                     || ' days (last on ' || cast(signals.signal_date as {{ dbt.type_string() }}) || ')'
             when 'open_complaint'
                 then
@@ -124,6 +137,8 @@ members as (
         on signals.customer_id = segments.customer_id and signals.as_of_date = segments.as_of_date
     inner join customers
         on signals.customer_id = customers.customer_id and signals.as_of_date = customers.as_of_date
+    inner join clv
+        on signals.customer_id = clv.customer_id and signals.as_of_date = clv.as_of_date
     cross join rule_version
     where {{ audience_target(ref('audience_definitions'), target_columns, 'signals.audience') }}
 

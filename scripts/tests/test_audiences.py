@@ -80,6 +80,32 @@ def test_a_shipped_target_holds_for_every_member_and_misses_no_one(
     assert len(got) > 5
 
 
+def test_win_back_holds_no_one_time_buyer_and_follows_its_rule(
+    demo_warehouse: DemoWarehouse,
+) -> None:
+    """BG/NBD gives every customer without a repeat purchase a probability alive of 1.0
+    (its prior): a win-back rule on that probability alone selects long-gone one-time
+    buyers. The shipped audience asks for a repeat purchase and a lifecycle not churned."""
+    # GIVEN the demo build's win_back members
+    got = members(demo_warehouse.path, "win_back")
+    with duckdb.connect(str(demo_warehouse.path), read_only=True) as con:
+        one_time = con.execute(
+            "select count(*) from marts.customer_clv as clv inner join marts.customers "
+            "using (customer_id, as_of_date) where clv.repeat_transactions = 0 "
+            "and customers.days_since_last_order >= 120"
+        ).fetchone()[0]
+    # THEN they are exactly the repeat buyers the rule describes, computed by plain SQL
+    assert got == matching(
+        demo_warehouse.path,
+        "customer_id in (select customer_id from marts.customer_clv as clv "
+        "where clv.repeat_transactions >= 1 and clv.probability_alive >= 0.5) "
+        "and customers.days_since_last_order >= 120 and segments.lifecycle_stage <> 'churned'",
+    )
+    # AND the one-time buyers silent as long (probability alive 1.0, every one) are out,
+    # though there are many of them
+    assert one_time > len(got) > 5
+
+
 def test_editing_the_seed_changes_the_audiences(
     demo_warehouse: DemoWarehouse, project_copy: Path, tmp_path: Path
 ) -> None:
@@ -92,8 +118,9 @@ def test_editing_the_seed_changes_the_audiences(
                 "audience": "web_win_back",
                 "rule": "win_back",
                 "days": "120",
+                "min_count": "1",
                 "min_probability_alive": "0.5",
-                "target": "preferred_device = 'web'",
+                "target": "preferred_device = 'web' and lifecycle_stage <> 'churned'",
             },
             {
                 "audience": "europe_top",
