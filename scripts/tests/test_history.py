@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from segments.core import project
 from segments.core.errors import SegmentsError
@@ -286,6 +287,34 @@ def test_a_period_run_replaces_the_run_periods_and_keeps_the_rest(
         assert strays.fetchall() == [(0,)]
     # AND the new column is added: filled in the period computed, null in the old one
     assert added == {current: ["filled"], date(2020, 1, 1): []}
+
+
+def test_the_contract_not_null_columns_refuse_a_null_after_a_later_run(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """period_replace enforces the contract's constraints (their warn_unsupported is off)."""
+    _, warehouse = built
+    filled = copy_of(warehouse, tmp_path)
+    contract = yaml.safe_load(
+        (project.project_dir() / "models/marts/customer_segment_history.yml").read_text()
+    )
+    not_null = [
+        column["name"]
+        for column in contract["models"][0]["columns"]
+        if any(c["type"] == "not_null" for c in column.get("constraints", []))
+    ]
+    # GIVEN the history written by a later run (delete and insert into the first run's table)
+    run_dbt(["run", "--select", "customer_segment_history"], database=filled, target="ci")
+    with duckdb.connect(str(filled)) as con:
+        for column in not_null:
+            # WHEN a row with a null in a not-null column of the contract is inserted
+            # THEN DuckDB refuses it
+            with pytest.raises(duckdb.ConstraintException, match=column):
+                con.execute(
+                    f"insert into {HISTORY} by name select null as {column}, * exclude ({column})"
+                    f" from {HISTORY} limit 1"
+                )
+    assert {"period_start", "customer_id", "rule_version"} <= set(not_null)
 
 
 def test_the_same_data_keeps_the_history_and_other_data_starts_a_new_one(
