@@ -27,9 +27,9 @@ members_without_repeat_purchases as (
         clv.repeat_transactions,
         clv.probability_alive
     from members
-    left join clv
+    inner join clv
         on members.customer_id = clv.customer_id and members.as_of_date = clv.as_of_date
-    where coalesce(clv.repeat_transactions, 0) < 1
+    where clv.repeat_transactions < 1
 
 )
 
