@@ -79,7 +79,8 @@ def no_tier_caption(data: HtmlData, scheme_name: str) -> str | None:
         )
     if buyers:
         parts.append(
-            f"{format_number(buyers)} buyers for whom an input of the {title} is missing "
+            f"{format_number(buyers)} buyer{'s' if buyers != 1 else ''} for whom an input "
+            f"of the {title} is missing "
             "(e.g. no wallet estimate or CLV prediction; see the scheme's method)"
         )
     return f"{NO_TIER}: customers with no {title}: " + "; ".join(parts) + "."
