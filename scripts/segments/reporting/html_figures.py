@@ -75,7 +75,7 @@ def no_tier_caption(data: HtmlData, scheme_name: str) -> str | None:
     if without:
         parts.append(
             f"{format_number(without)} without a purchase as of the as-of date "
-            "(prospects: the value schemes cover buyers only)"
+            "(prospects: this scheme covers buyers only)"
         )
     if buyers:
         parts.append(
