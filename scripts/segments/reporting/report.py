@@ -7,7 +7,9 @@ tier for every scheme, the Pareto curve, the RFM heat maps (customers, revenue),
 distribution, the tiers and migrations month by month, the data-quality
 tables, the as-of date and the rule version (see `report_html`); and
 `report.md` with the headline numbers and four SVG charts (RFM segments,
-lifecycle stages, net revenue per month, quarantined rows).
+lifecycle stages, net revenue per month, quarantined rows). Both keep to the
+as-of date of the marts (`html_data`), list tiers in their seeds' order and
+tag a tier name two schemes share with its scheme (`tiers`).
 """
 
 from __future__ import annotations
