@@ -105,6 +105,8 @@ def test_docs_site_draws_the_lineage_graph_without_console_messages(
     # THEN the graph is drawn (its canvas layers), the project's models are listed, and
     # nothing was logged
     assert "Lineage Graph" in dom and dom.count("<canvas") >= 1
+    # AND the page opens on the project's overview, not dbt's welcome page
+    assert "Customer classification warehouse" in dom and "Welcome!" not in dom
     assert "customer_segments" in dom and "audiences" in dom
     assert console == []
     assert (tmp_path / "docs.png").stat().st_size > 20_000

@@ -557,7 +557,14 @@ def test_every_column_of_every_built_model_and_seed_is_documented(
 @pytest.mark.parametrize(
     ("modules", "exposure", "private"),
     [
-        (("reporting/report.py", "reporting/report_html.py"), "segments_report", set()),
+        (
+            tuple(
+                f"reporting/{name}.py"
+                for name in ("report", "report_data", "html_data", "tiers", "report_html")
+            ),
+            "segments_report",
+            set(),
+        ),
         # the clear email of --include-pii is only in the staging layer
         (("reporting/export.py",), "audience_exports", {("staging", "base_crm__customers")}),
     ],

@@ -141,9 +141,11 @@ def horizontal_bars(
     *,
     subtitle: str = "",
     value_label: str = "",
+    category_label: str = "",
     colors: Sequence[str] | None = None,
 ) -> str:
-    """One horizontal bar per label, top to bottom in the given order, annotated at its end."""
+    """One horizontal bar per label, top to bottom in the given order, annotated at its end;
+    `value_label` titles the value axis below, `category_label` the labels above them."""
     if len(labels) != len(values):
         raise ValueError(f"{len(labels)} labels for {len(values)} values")
     if not labels:
@@ -157,6 +159,8 @@ def horizontal_bars(
     top = plot_top(subtitle)
     bottom = top + len(labels) * BAR_BAND
     body = value_axis_vertical_grid(axis, left, length, top, bottom, value_label)
+    if category_label:
+        body.append(text(left - 10, top - 8, category_label, "axis-label", "end"))
     for index, (label, value, note) in enumerate(zip(labels, values, notes, strict=True)):
         middle = top + index * BAR_BAND + BAR_BAND / 2
         start = axis.scale(min(0.0, value), left, length)

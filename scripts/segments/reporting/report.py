@@ -7,7 +7,9 @@ tier for every scheme, the Pareto curve, the RFM heat maps (customers, revenue),
 distribution, the tiers and migrations month by month, the data-quality
 tables, the as-of date and the rule version (see `report_html`); and
 `report.md` with the headline numbers and four SVG charts (RFM segments,
-lifecycle stages, net revenue per month, quarantined rows).
+lifecycle stages, net revenue per month, quarantined rows). Both keep to the
+as-of date of the marts (`html_data`), list tiers in their seeds' order and
+tag a tier name two schemes share with its scheme (`tiers`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from segments.core import project
 from segments.core.errors import SegmentsError
-from segments.reporting import charts, report_html
+from segments.reporting import charts, html_data, report_html
 from segments.reporting.report_data import (
     TOP_SHARE,
     Headline,
@@ -58,7 +60,7 @@ def build_charts(data: ReportData, currency: str) -> dict[str, str]:
     return {
         "rfm_segments.svg": charts.horizontal_bars(
             "Customers per RFM segment",
-            [segment for segment, _, _ in data.segments],
+            [data.labels.label("rfm_segment", segment) for segment, _, _ in data.segments],
             [customers for _, customers, _ in data.segments],
             [
                 f"{charts.format_number(count)} · {percent(revenue, segment_revenue)} of revenue"
@@ -66,10 +68,11 @@ def build_charts(data: ReportData, currency: str) -> dict[str, str]:
             ],
             subtitle=f"{as_of} · {charts.format_number(segment_customers)} buyers",
             value_label="Customers",
+            category_label="RFM segment",
         ),
         "lifecycle.svg": charts.horizontal_bars(
             "Customers per lifecycle stage",
-            [stage.replace("_", " ") for stage, _ in data.lifecycle],
+            [data.labels.label("lifecycle_stage", stage) for stage, _ in data.lifecycle],
             [customers for _, customers in data.lifecycle],
             [
                 f"{charts.format_number(customers)} · {percent(customers, lifecycle_customers)}"
@@ -77,6 +80,7 @@ def build_charts(data: ReportData, currency: str) -> dict[str, str]:
             ],
             subtitle=f"{as_of} · {charts.format_number(lifecycle_customers)} customers",
             value_label="Customers",
+            category_label="Lifecycle stage",
             colors=[LIFECYCLE_COLORS.get(stage, charts.PALETTE[-1]) for stage, _ in data.lifecycle],
         ),
         "monthly_revenue.svg": charts.columns(
@@ -93,6 +97,7 @@ def build_charts(data: ReportData, currency: str) -> dict[str, str]:
             [rows for _, _, rows in data.quarantine],
             subtitle=f"{charts.format_number(quarantined)} raw rows rejected or repaired",
             value_label="Rows",
+            category_label="Raw table · reason",
             colors=[
                 charts.PALETTE[tables.index(table) % len(charts.PALETTE)]
                 for table, _, _ in data.quarantine
@@ -185,7 +190,7 @@ def chart_sections(data: ReportData, currency: str) -> list[str]:
             ],
             [
                 (
-                    segment,
+                    data.labels.label("rfm_segment", segment),
                     charts.format_number(customers),
                     percent(customers, segment_customers),
                     charts.format_number(revenue, 2),
@@ -200,7 +205,11 @@ def chart_sections(data: ReportData, currency: str) -> list[str]:
             "lifecycle.svg",
             ["Stage", "Customers", "Share of customers"],
             [
-                (stage, charts.format_number(customers), percent(customers, lifecycle_customers))
+                (
+                    data.labels.label("lifecycle_stage", stage),
+                    charts.format_number(customers),
+                    percent(customers, lifecycle_customers),
+                )
                 for stage, customers in data.lifecycle
             ],
             {1, 2},
@@ -267,23 +276,18 @@ def write_report(
     data: ReportData,
     out: Path,
     currency: str = "USD",
-    html_data: report_html.HtmlData | None = None,
+    page_data: html_data.HtmlData | None = None,
 ) -> list[Path]:
-    """Write report.md and the charts into `out`, and report.html with `html_data`; the
+    """Write report.md and the charts into `out`, and report.html with `page_data`; the
     paths written."""
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "report.md"]
         written[0].write_text(render_markdown(data, currency), encoding="utf-8")
-        if html_data is not None:
-            kpis = headline_rows(data.headline, currency) + report_html.kpis(html_data, currency)
+        if page_data is not None:
+            kpis = headline_rows(data.headline, currency) + html_data.kpis(page_data, currency)
             page = report_html.render_html(
-                kpis,
-                html_data,
-                data.quarantine,
-                data.headline.reconciliation,
-                data.headline.as_of_date,
-                currency,
+                kpis, page_data, data.quarantine, data.headline.reconciliation, currency
             )
             written.append(out / "report.html")
             written[-1].write_text(page, encoding="utf-8")
@@ -297,11 +301,13 @@ def write_report(
 
 def report_from_warehouse(warehouse: Path, out: Path) -> list[Path]:
     """Read the built `warehouse` (read only) and write the report into `out`."""
+    variables = project.project_vars()
     con = open_warehouse(warehouse)
     try:
         data = read_report_data(con)
-        html_data = report_html.read_html_data(con)
+        rising_stars = html_data.RisingStars.from_vars(variables)
+        page_data = html_data.read_html_data(con, data.headline.as_of_date, rising_stars)
     finally:
         con.close()
-    currency = str(project.project_vars().get("reporting_currency") or "USD")
-    return write_report(data, out, currency, html_data)
+    currency = str(variables.get("reporting_currency") or "USD")
+    return write_report(data, out, currency, page_data)

@@ -1,5 +1,5 @@
 """What the report reads from the warehouse: a read-only connection, the headline
-figures and the series behind the Markdown charts."""
+figures and the series behind the Markdown charts, none after the as-of date."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 import duckdb
 
 from segments.core.errors import SegmentsError
-from segments.reporting.report_html import scalar
+from segments.reporting.reads import has_table, scalar
+from segments.reporting.tiers import TierLabels, in_order, read_tier_order
 
 REQUIRED_TABLES = (
     ("marts", "customer_rfm"),
@@ -27,8 +28,6 @@ REQUIRED_TABLES = (
 )
 # Share of buyers whose revenue share the headline reports (the Pareto check).
 TOP_SHARE = 0.2
-# A customer's journey, for ordering the lifecycle chart; unknown stages go last.
-LIFECYCLE_ORDER = ("prospect", "new", "active", "loyal", "reactivated", "at_risk", "churned")
 NO_SEGMENT = "(no segment)"
 
 
@@ -52,6 +51,8 @@ class ReportData:
     lifecycle: list[tuple[str, int]]
     monthly_revenue: list[tuple[date, float]]
     quarantine: list[tuple[str, str, int]]
+    # Tier names shared by two schemes are tagged with theirs ("Loyal (RFM)").
+    labels: TierLabels
 
 
 def open_warehouse(
@@ -73,20 +74,22 @@ def open_warehouse(
     return con
 
 
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchall()
-    return bool(found[0][0])
-
-
 def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
+    as_of = read_as_of_date(con)
+    order = read_tier_order(con)
+    segments = read_segments(con)
+    lifecycle = read_lifecycle(con, order.get("lifecycle_stage", []))
+    named = {
+        **order,
+        "rfm_segment": [*order.get("rfm_segment", []), *(name for name, _, _ in segments)],
+        "lifecycle_stage": [*order.get("lifecycle_stage", []), *(name for name, _ in lifecycle)],
+    }
     return ReportData(
-        headline=read_headline(con),
-        segments=read_segments(con),
-        lifecycle=read_lifecycle(con),
-        monthly_revenue=read_monthly_revenue(con),
+        headline=read_headline(con, as_of),
+        segments=segments,
+        lifecycle=lifecycle,
+        monthly_revenue=read_monthly_revenue(con, as_of),
+        labels=TierLabels.of(named),
         quarantine=[
             (table, reason, int(rows))
             for table, reason, rows in con.execute(
@@ -107,9 +110,11 @@ def read_as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
     return as_of
 
 
-def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
+def read_headline(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Headline:
     orders, net_revenue = con.execute(
-        "select count(*), coalesce(sum(net_revenue), 0) from marts.orders where not is_cancelled"
+        "select count(*), coalesce(sum(net_revenue), 0) from marts.orders "
+        "where not is_cancelled and ordered_date <= ?",
+        [as_of or date.max],
     ).fetchone() or (0, 0)
     top_buyers, top_revenue, all_revenue = con.execute(
         f"""
@@ -128,7 +133,7 @@ def read_headline(con: duckdb.DuckDBPyConnection) -> Headline:
         """
     ).fetchone() or (0, None, None)
     return Headline(
-        as_of_date=read_as_of_date(con),
+        as_of_date=as_of,
         customers=int(scalar(con, "select count(*) from marts.customers")),
         buyers=int(scalar(con, "select count(*) from marts.customers where orders_count > 0")),
         orders=int(orders),
@@ -180,31 +185,24 @@ def read_segments(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, float]
     ]
 
 
-def read_lifecycle(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+def read_lifecycle(con: duckdb.DuckDBPyConnection, order: list[str]) -> list[tuple[str, int]]:
+    """(stage, customers) in the stages' order (the tier_ranks seed, tiers.in_order)."""
     counted = dict(
-        con.execute(
-            "select coalesce(lifecycle_stage, 'unknown'), count(*) "
-            "from marts.customers group by all"
-        ).fetchall()
+        con.execute("select lifecycle_stage, count(*) from marts.customers group by all").fetchall()
     )
-
-    def journey_position(stage: str) -> tuple[int, int, str]:
-        known = stage in LIFECYCLE_ORDER
-        return (
-            0 if known else 1,
-            LIFECYCLE_ORDER.index(stage) if known else -counted[stage],
-            stage,
-        )
-
-    return [(stage, int(counted[stage])) for stage in sorted(counted, key=journey_position)]
+    return in_order({stage: int(count) for stage, count in counted.items()}, order)
 
 
-def read_monthly_revenue(con: duckdb.DuckDBPyConnection) -> list[tuple[date, float]]:
-    """Net revenue of non-cancelled orders per calendar month, months without orders as zero."""
+def read_monthly_revenue(
+    con: duckdb.DuckDBPyConnection, as_of: date | None
+) -> list[tuple[date, float]]:
+    """Net revenue of non-cancelled orders per calendar month up to `as_of`, months
+    without orders as zero."""
     rows = con.execute(
         "select cast(date_trunc('month', ordered_date) as date) as order_month, "
-        "sum(net_revenue) from marts.orders where not is_cancelled "
-        "group by order_month order by order_month"
+        "sum(net_revenue) from marts.orders where not is_cancelled and ordered_date <= ? "
+        "group by order_month order by order_month",
+        [as_of or date.max],
     ).fetchall()
     revenue = {month: float(total or 0) for month, total in rows}
     if not revenue:
