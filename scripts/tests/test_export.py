@@ -5,6 +5,7 @@ name unless --include-pii asks for the email."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from segments import cli
 from segments.core import raw_schema
+from segments.reporting import match_keys
 from tests.conftest import DemoWarehouse
 from tests.reliability import copy_warehouse
 
@@ -239,3 +241,100 @@ def test_include_pii_warns_on_the_terminal(
     # and without it, no warning
     assert export(demo_warehouse.path, "key_accounts", "--out", str(tmp_path)) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+# TikTok's customer-file format page publishes this pair (trimmed, lower-cased, SHA-256):
+# https://ads.tiktok.com/help/article?aid=10005134 ("List of supported IDs and formats")
+PUBLISHED_EMAIL = (
+    "janedoe@gmail.com",
+    "d6117306485ed0e50afab3ac871e98f81699151f30281527d63ff5f233656c69",
+)
+
+
+@pytest.mark.parametrize("fmt", ["plain-sha256", "meta"])
+def test_email_keys_reproduce_the_published_example(fmt: str) -> None:
+    email, published = PUBLISHED_EMAIL
+    assert match_keys.email_key(f"  {email.upper()} ", fmt) == published
+
+
+def test_google_drops_gmail_dots_and_only_there() -> None:
+    # Google: "remove any periods that precede the domain name in gmail.com and
+    # googlemail.com addresses"; other domains keep their dots
+    expected = hashlib.sha256(b"janedoe@gmail.com").hexdigest()
+    assert match_keys.email_key(" Jane.Doe@Gmail.com", "google") == expected
+    assert match_keys.normalised_email("jane.doe@googlemail.com", "google") == (
+        "janedoe@googlemail.com"
+    )
+    assert match_keys.normalised_email("jane.doe@example.com", "google") == "jane.doe@example.com"
+    assert match_keys.normalised_email("Jane.Doe@Gmail.com", "meta") == "jane.doe@gmail.com"
+    assert match_keys.email_key("   ", "google") is None
+
+
+@pytest.mark.parametrize(
+    ("phone", "country", "e164"),
+    [
+        ("(415) 555-0100", "US", "+14155550100"),
+        ("+1 415 555 0100", "DE", "+14155550100"),  # an international prefix wins
+        ("030 1234567", "de", "+49301234567"),
+        ("0044 20 7946 0958", "FR", "+442079460958"),
+    ],
+)
+def test_phones_are_e164_with_the_customers_country(phone: str, country: str, e164: str) -> None:
+    assert match_keys.normalised_phone(phone, country, "google") == e164
+    assert match_keys.normalised_phone(phone, country, "meta") == e164.lstrip("+")
+    assert match_keys.phone_key(phone, country, "meta") == (
+        hashlib.sha256(e164.lstrip("+").encode()).hexdigest()
+    )
+
+
+@pytest.mark.parametrize("phone", ["", "12", "not a phone", None])
+def test_an_invalid_phone_has_no_key(phone: str | None) -> None:
+    assert match_keys.phone_key(phone, "US", "google") is None
+
+
+def test_match_keys_are_added_by_format_and_named_in_the_manifest(
+    demo_warehouse: DemoWarehouse, tmp_path: Path
+) -> None:
+    # GIVEN the customers' clear emails as the staging layer holds them
+    con = duckdb.connect(str(demo_warehouse.path), read_only=True)
+    try:
+        clear = dict(
+            con.execute(
+                "select customer_id, email from staging.base_crm__customers "
+                "where quarantine_reason is null and duplicate_rank = 1"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    # WHEN an audience is exported with Meta's keys, and with the default
+    assert (
+        export(
+            demo_warehouse.path, "win_back", "--out", str(tmp_path / "meta"), "--match-keys", "meta"
+        )
+        == 0
+    )
+    assert export(demo_warehouse.path, "win_back", "--out", str(tmp_path / "none")) == 0
+    with (tmp_path / "meta" / "win_back.csv").open() as file:
+        rows = list(csv.DictReader(file))
+    # THEN the Meta file has em / ph, each the unsalted hash of the normalised value
+    assert rows and {"em", "ph"} <= set(rows[0])
+    for row in rows:
+        expected = clear.get(row["customer_id"])
+        if expected and "@" in expected:
+            assert row["em"] == hashlib.sha256(expected.strip().lower().encode()).hexdigest()
+        assert row["em"] != row["email_hash"]
+    assert sum(bool(row["ph"]) for row in rows) > len(rows) / 2
+    manifest = json.loads((tmp_path / "meta" / "win_back.manifest.json").read_text())
+    assert manifest["match_keys"] == "meta" and "em" in manifest["columns"]
+    # AND the default adds no key: only the salted email_hash
+    default = json.loads((tmp_path / "none" / "win_back.manifest.json").read_text())
+    assert default["match_keys"] == "none"
+    assert default["columns"] == AUDIENCE_COLUMNS
+
+
+def test_export_writes_to_target_export_by_default(
+    demo_warehouse: DemoWarehouse, project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert export(demo_warehouse.path, "win_back") == 0
+    assert (project_copy / "target" / "export" / "win_back.csv").is_file()
+    assert str(project_copy / "target" / "export") in capsys.readouterr().out

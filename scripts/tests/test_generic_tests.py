@@ -42,7 +42,8 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple]]:
         "'customer_id', 'has_purchased')",
         "customer_classification.test_primary_key('lines', columns=['order_id', 'line_number'])",
         "customer_classification.test_primary_key('lines', 'order_id')",
-        "customer_classification.default__test_primary_key('lines', none, ['order_id', 'line_number'])",
+        "customer_classification.default__test_primary_key("
+        "'lines', none, ['order_id', 'line_number'])",
         "customer_classification.default__test_primary_key('lines', 'order_id', none)",
         "customer_classification.test_share_within_tolerance('accounts', 'is_key', 0.05, "
         "eligible='has_revenue')",

@@ -8,7 +8,7 @@ from pathlib import Path
 from segments.commands import common
 from segments.core import project
 from segments.core.errors import SegmentsError
-from segments.reporting import export
+from segments.reporting import export, match_keys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,12 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--all", action="store_true", help=f"every audience and {export.KEY_ACCOUNTS}"
     )
-    parser.add_argument("--out", type=Path, required=True, help="folder for the files")
+    parser.add_argument("--out", type=Path, help="folder for the files (default: target/export)")
     parser.add_argument(
         "--format", choices=export.FORMATS, default="csv", help="(default: %(default)s)"
     )
     parser.add_argument(
         "--include-pii", action="store_true", help="add the clear email (when the warehouse has it)"
+    )
+    parser.add_argument(
+        "--match-keys",
+        choices=match_keys.FORMATS,
+        default="none",
+        help="add the unsalted hashed email and phone an ad platform matches on, normalised "
+        "its way (default: %(default)s: only the salted email_hash; docs/operations.md)",
     )
     common.add_target(parser, "whose warehouse to read")
     parser.set_defaults(func=run)
@@ -40,5 +47,6 @@ def run(args: argparse.Namespace) -> int:
         raise SegmentsError("name the audiences to export, or give --all (not both)")
     names = None if args.all else list(args.audiences)
     warehouse = project.warehouse_path(args.target)
-    export.export(warehouse, names, args.out, args.format, args.include_pii)
+    out = args.out or project.project_dir() / "target" / "export"
+    export.export(warehouse, names, out, args.format, args.include_pii, args.match_keys)
     return 0

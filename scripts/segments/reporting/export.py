@@ -1,7 +1,7 @@
 """Audiences and the key-account list as files for downstream tools (`segments export`).
 
-    segments export AUDIENCE... --out DIR [--format csv|parquet] [--include-pii]
-    segments export --all --out DIR
+    segments export AUDIENCE... [--out DIR] [--format csv|parquet] [--include-pii]
+    segments export --all           (--out defaults to target/export)
 
 Reads the built warehouse read-only. Each audience of marts.audiences becomes
 `<audience>.<csv|parquet>` with only what a marketing or sales tool needs:
@@ -33,6 +33,7 @@ import duckdb
 
 from segments.core import sql
 from segments.core.errors import SegmentsError
+from segments.reporting import match_keys
 from segments.reporting.report_data import has_table, open_warehouse
 
 FORMATS = ("csv", "parquet")
@@ -93,7 +94,9 @@ PII_JOIN = """
     left join (
         select
             customer_id,
-            case when repair_reason = 'invalid_email' then null else email end as email
+            case when repair_reason = 'invalid_email' then null else email end as email,
+            phone,
+            country_code
         from staging.base_crm__customers
         where quarantine_reason is null and duplicate_rank = 1
     ) as pii
@@ -102,10 +105,16 @@ PII_JOIN = """
 
 
 def export(
-    warehouse: Path, names: list[str] | None, out: Path, file_format: str, include_pii: bool
+    warehouse: Path,
+    names: list[str] | None,
+    out: Path,
+    file_format: str,
+    include_pii: bool,
+    keys: str = "none",
 ) -> None:
     """Write each audience of `names` (None: every audience and the key-account list) and
-    its manifest into `out`; every name and path is checked before anything is written."""
+    its manifest into `out`, with the match keys of format `keys` (segments.reporting.match_keys);
+    every name and path is checked before anything is written."""
     con = open_warehouse(warehouse, [("marts", "audiences")])
     try:
         known = [
@@ -121,10 +130,12 @@ def export(
                 f"no audience {', '.join(unknown)} in {warehouse} (audiences with members: "
                 f"{', '.join(known) or 'none'}; also {KEY_ACCOUNTS})"
             )
-        if include_pii and not has_table(con, "staging", "base_crm__customers"):
-            raise SegmentsError(
-                f"--include-pii: {warehouse} holds no clear PII (no CRM customers were loaded)"
-            )
+        for wanted, option in ((include_pii, "--include-pii"), (keys != "none", "--match-keys")):
+            if wanted and not has_table(con, "staging", "base_crm__customers"):
+                raise SegmentsError(
+                    f"{option}: {warehouse} holds no clear PII (no CRM customers were loaded)"
+                )
+        register_match_keys(con)
         for name in names:  # every name checked before any file is written
             inside(out, f"{name}.{file_format}")
         out.mkdir(parents=True, exist_ok=True)
@@ -136,19 +147,35 @@ def export(
                 file=sys.stderr,
             )
         for name in names:
-            path, rows = export_one(con, name, out, file_format, include_pii)
+            path, rows = export_one(con, name, out, file_format, include_pii, keys)
             print(f"wrote {path} ({rows:,} rows)")
     finally:
         con.close()
 
 
 def export_one(
-    con: duckdb.DuckDBPyConnection, name: str, out: Path, file_format: str, include_pii: bool
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    out: Path,
+    file_format: str,
+    include_pii: bool,
+    keys: str = "none",
 ) -> tuple[Path, int]:
     """Write one audience (or the key-account list) and its manifest: (file, rows)."""
     template = KEY_ACCOUNTS_QUERY if name == KEY_ACCOUNTS else AUDIENCE_QUERY
+    extra = []
+    if keys != "none":
+        email_column, phone_column = match_keys.COLUMNS[keys]
+        fmt = sql.literal(keys)
+        extra += [
+            f"match_email_key(pii.email, {fmt}) as {email_column}",
+            f"match_phone_key(pii.phone, pii.country_code, {fmt}) as {phone_column}",
+        ]
+    if include_pii:
+        extra.append("pii.email")
     query = template.format(
-        pii=",\n        pii.email" if include_pii else "", pii_join=PII_JOIN if include_pii else ""
+        pii="".join(f",\n        {column}" for column in extra),
+        pii_join=PII_JOIN if extra else "",
     )
     parameters: Sequence[str] = [] if name == KEY_ACCOUNTS else [name]
     relation = con.sql(query, params=parameters) if parameters else con.sql(query)
@@ -170,10 +197,22 @@ def export_one(
         "format": file_format,
         "file": path.name,
         "includes_pii": include_pii,
+        "match_keys": keys,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     inside(out, f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return path, rows
+
+
+def register_match_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """The match-key functions as SQL functions of this connection (nulls passed in)."""
+    text = duckdb.sqltype("VARCHAR")
+    con.create_function(
+        "match_email_key", match_keys.email_key, [text, text], text, null_handling="special"
+    )
+    con.create_function(
+        "match_phone_key", match_keys.phone_key, [text, text, text], text, null_handling="special"
+    )
 
 
 def inside(out: Path, file_name: str) -> Path:
