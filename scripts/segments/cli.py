@@ -3,7 +3,9 @@
 Each command lives in its own module that exposes `register(subparsers)`;
 this module only wires them together and turns `SegmentsError` into a clear
 message and a non-zero exit code (never a bare stack trace). Ctrl-C ends a
-command with exit code 130, SIGTERM with 143, after the same clean-up.
+command with exit code 130, SIGTERM with 143, after the same clean-up; a wrong
+command line exits 64 with the closest command or option (`common.Parser`).
+`-v` prints everything as it happens (`segments.core.console`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from segments.commands import (
     backfill,
     benchmark,
     build,
+    common,
     docs,
     export,
     fit_clv,
@@ -27,6 +30,7 @@ from segments.commands import (
     load_cdnow,
     report,
 )
+from segments.core import console
 from segments.core.errors import SegmentsError, StorageError, Terminated
 
 COMMANDS = (generate, load_cdnow, build, backfill, fit_clv, report, export, docs, benchmark)
@@ -35,14 +39,19 @@ TERMINATED_EXIT_CODE = 143  # 128 + SIGTERM
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
+    root = common.Parser(
         prog="segments",
         description="Customer classification warehouse: generate data, load it, build the marts.",
     )
     root.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    subparsers = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common.add_verbose(root, top=True)
+    subparsers = root.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=common.CommandParser
+    )
     for command in COMMANDS:
         command.register(subparsers)
+    for command_parser in subparsers.choices.values():
+        common.add_verbose(command_parser)
     return root
 
 
@@ -72,6 +81,7 @@ def _sigterm_interrupts() -> Iterator[list[int]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    console.set_verbose(args.verbose)
     with _sigterm_interrupts() as terminated:
         try:
             return int(args.func(args) or 0)

@@ -159,9 +159,8 @@ def test_a_failed_backfill_resumes_without_redoing_finished_periods(
     # THEN only the missing period is computed, and the finished ones are said to be skipped
     assert computed == [date(2025, 7, 1)]
     out = capsys.readouterr().out
-    assert "2025-05  already in the history" in out
-    assert "2025-06  already in the history" in out
-    assert "2025-07 " in out
+    assert "already in the history (--redo computes them again): 2025-05 to 2025-06" in out
+    assert "run 1 of 1: 2025-07 computed" in out
     resumed = rows_per_period(filled)
     assert {day: resumed[day] for day in first} == first
     digest = history_digest(filled)

@@ -20,8 +20,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "history are skipped, so a stopped backfill resumes. Run `segments build` first."
         ),
     )
-    parser.add_argument("--from", dest="first", required=True, help="first period, YYYY-MM")
-    parser.add_argument("--to", dest="last", help="last period, YYYY-MM (default: --from)")
+    parser.add_argument(
+        "--from", dest="first", required=True, metavar="YYYY-MM", help="first period, YYYY-MM"
+    )
+    parser.add_argument(
+        "--to", dest="last", metavar="YYYY-MM", help="last period, YYYY-MM (default: --from)"
+    )
     parser.add_argument(
         "--period",
         choices=backfill.PERIODS,
@@ -46,5 +50,5 @@ def run(args: argparse.Namespace) -> int:
     dbt_vars = common.parse_vars(args.dbt_vars)
     period = args.period or str(project.project_vars().get("history_period", "month"))
     starts = backfill.period_starts(args.first, args.last or args.first, period)
-    backfill.backfill(warehouse, args.target, starts, period, args.batch, args.redo, dbt_vars)
+    backfill.run_and_report(warehouse, args.target, starts, period, args.batch, args.redo, dbt_vars)
     return 0

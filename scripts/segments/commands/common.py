@@ -3,13 +3,94 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import sys
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from segments.core import pii, project
-from segments.core.errors import SegmentsError
+from segments.core.errors import SegmentsError, UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser that suggests the closest command, option or choice ("did you
+    mean"), prints the usage of the command meant, and exits with `UsageError.exit_code`.
+
+    (argparse's own `suggest_on_error` is Python 3.14's.) Every command's parser is a
+    `CommandParser`, which refuses what it does not know itself, so that its own usage
+    and options are the ones shown.
+    """
+
+    usage_shown: argparse.ArgumentParser | None = None
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(self.unrecognized(extras))
+        return parsed
+
+    def unrecognized(self, extras: list[str]) -> str:
+        """argparse's message for `extras`, with the closest option of this parser."""
+        message = f"unrecognized arguments: {' '.join(extras)}"
+        options = [option for option in self._option_string_actions if option.startswith("--")]
+        for extra in extras:
+            if extra.startswith("-"):
+                close = difflib.get_close_matches(extra.split("=")[0], options, n=1)
+                if close:
+                    return f"{message} (did you mean {close[0]}?)"
+        return message
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is None or value in action.choices:
+            return
+        choices = [str(choice) for choice in action.choices]
+        message = f"invalid choice: {value!r}"
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+            meant = action.choices[close[0]] if isinstance(action.choices, dict) else None
+            if isinstance(meant, argparse.ArgumentParser):
+                self.usage_shown = meant
+        raise argparse.ArgumentError(action, f"{message}; choose from {', '.join(choices)}")
+
+    def error(self, message: str) -> NoReturn:
+        shown = self.usage_shown or self
+        shown.print_usage(sys.stderr)
+        help_of = shown.prog
+        self.exit(
+            UsageError.exit_code,
+            f"{self.prog}: error: {message}\n(`{help_of} --help` lists the options)\n",
+        )
+
+
+class CommandParser(Parser):
+    """The parser of one command: an option it does not know is its own usage error."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(self.unrecognized(extras))
+        return parsed, extras
+
+
+def add_verbose(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """`-v` / `--verbose`: everything dbt and the steps print (segments.core.console).
+    Given before or after the command; only the top parser sets the default."""
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="print everything as it happens: dbt's node lines, each file, each period "
+        "(default: one line per stage, dbt's full log in its log file)",
+    )
 
 
 def positive_int(text: str) -> int:
@@ -57,9 +138,26 @@ def add_threads(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def iso_date(text: str) -> str:
+    """argparse type: a date as YYYY-MM-DD (returned as that text)."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date as YYYY-MM-DD, e.g. 2025-06-30, got {text!r}"
+        ) from None
+
+
 def add_as_of(parser: argparse.ArgumentParser) -> None:
     """`--as-of`: the date everything is computed as of (var as_of_date)."""
-    parser.add_argument("--as-of", dest="as_of", help="compute everything as of this date")
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="compute everything as of this date, YYYY-MM-DD (default: var as_of_date, "
+        "else the latest order date in the data)",
+    )
 
 
 class DatesAsText(yaml.SafeLoader):

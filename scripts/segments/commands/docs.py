@@ -6,6 +6,7 @@ import argparse
 
 from segments.commands import common
 from segments.core import project
+from segments.engines import dbt
 from segments.pipeline import docs
 
 DEFAULT_PORT = 8080
@@ -28,7 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     site = docs.generate_site(project.warehouse_path(args.target), args.target)
-    print(f"wrote the dbt docs site to {site}; from disk: {site / 'static_index.html'}")
+    print(
+        f"wrote the dbt docs site to {site}; from disk: {site / 'static_index.html'} "
+        f"(dbt's full log: {dbt.log_file(args.target)})"
+    )
     if args.serve:
         docs.serve(site, args.port)
     return 0

@@ -9,6 +9,13 @@ class SegmentsError(Exception):
     exit_code = 1
 
 
+class UsageError(SegmentsError):
+    """The command line is wrong: an unknown command or option, a value of the wrong form.
+    64 is EX_USAGE of sysexits.h; argparse's own 2 would read as a refused input file."""
+
+    exit_code = 64
+
+
 class InputFileError(SegmentsError):
     """A raw input file cannot be used (missing column, unparseable values...)."""
 

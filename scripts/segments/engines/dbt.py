@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -16,8 +17,9 @@ from typing import Any
 
 import duckdb
 
-from segments.core import project
+from segments.core import console, project
 from segments.core.errors import SegmentsError
+from segments.engines.dbt_progress import Progress
 
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 # The data tests seeds/_seeds.yml gives the seeds: `segments build` runs them on the
@@ -95,6 +97,29 @@ def target_path(target: str) -> Path:
     return root / "target" if target == "dev" else root / "target" / target
 
 
+def log_file(target: str) -> Path:
+    """dbt's full log (debug level, every node, no colour codes): `logs/dbt.log` under
+    the target's folder (`target_path`); dbt rotates it at 10 MB."""
+    return target_path(target) / "logs" / "dbt.log"
+
+
+def output_args(target: str) -> list[str]:
+    """dbt's options for what it prints: its full log to `log_file`, and on the console
+    nothing when quiet (`Progress` shows the nodes), everything with `-v` (colour codes
+    only on a terminal)."""
+    # The file's options are given too: dbt otherwise takes the console's for it.
+    args = [
+        "--log-path",
+        str(log_file(target).parent),
+        "--log-level-file",
+        "debug",
+        "--no-use-colors-file",
+    ]
+    if not console.verbose():
+        return [*args, "--log-level", "none", "--no-use-colors"]
+    return [*args, "--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
+
+
 def _invoke(
     args: list[str],
     database: Path,
@@ -111,6 +136,7 @@ def _invoke(
     root = project.project_dir()
     full_args = [
         *args,
+        *output_args(target),
         "--project-dir",
         str(root),
         "--profiles-dir",
@@ -118,6 +144,7 @@ def _invoke(
         "--target-path",
         str(target_path(target)),
     ]
+    progress = Progress(" ".join(word for word in args[:2] if not word.startswith("-")))
     with (
         _environment(DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(root), **(env or {})),
         _interrupts_noted() as interrupts,
@@ -126,15 +153,16 @@ def _invoke(
         # collector stops walking it again and again during the build.
         gc.freeze()
         try:
-            result = dbtRunner(manifest=manifest).invoke(full_args)
+            result = dbtRunner(manifest=manifest, callbacks=[progress]).invoke(full_args)
         finally:
             gc.unfreeze()
             _release_database()
+            progress.close()
     if interrupts:
         raise KeyboardInterrupt
     if result.exception is not None:
         why = node_problem(str(result.exception)) or result.exception
-        raise SegmentsError(f"dbt {args[0]} could not run: {why}")
+        raise SegmentsError(f"dbt {args[0]} could not run: {why} (log: {log_file(target)})")
     return result
 
 
@@ -146,7 +174,7 @@ def parse_project(args: list[str], database: Path, target: str = "dev") -> Any:
     """
     result = _invoke(["parse", "--quiet", *args], database, target)
     if not result.success:
-        raise SegmentsError(f"dbt parse failed: {no_node_failed(result)}")
+        raise SegmentsError(f"dbt parse failed: {no_node_failed(result, target)}")
     return result.result
 
 
@@ -173,8 +201,11 @@ def run_dbt(
                 detail += failing_rows(database, node_result.node)
             failures.append(f"{node_result.node.name}: {status} - {detail}")
     if not result.success or failures:
-        listed = "\n  ".join(failures[:20]) or no_node_failed(result)
-        raise SegmentsError(f"dbt {args[0]} failed; nothing was changed.\n  {listed}")
+        listed = "\n  ".join(failures[:20]) or no_node_failed(result, target)
+        raise SegmentsError(
+            f"dbt {args[0]} failed; nothing was changed.\n  {listed}\n"
+            f"  dbt's full log: {log_file(target)}"
+        )
     return dict(statuses)
 
 
@@ -200,11 +231,11 @@ def node_problem(message: str) -> str:
     return f"{lines[0]}: {context[-1]}" if context else lines[0]
 
 
-def no_node_failed(result: Any) -> str:
+def no_node_failed(result: Any, target: str = "dev") -> str:
     """Why dbt failed when no node did (a compilation error, a missing var): its error."""
     if result.exception is not None:
         return node_problem(str(result.exception)) or str(result.exception)
-    return f"dbt reported no failing node; its log is {project.project_dir() / 'logs' / 'dbt.log'}"
+    return f"dbt reported no failing node; its log is {log_file(target)}"
 
 
 def failing_rows(database: Path, node: Any) -> str:
@@ -246,7 +277,7 @@ def generate_docs(database: Path, target: str = "dev") -> Path:
     """`dbt docs generate --static` on `database`: the folder of the site."""
     result = _invoke(["docs", "generate", "--static", "--target", target], database, target)
     if not result.success:
-        raise SegmentsError(f"dbt docs generate failed: {no_node_failed(result)}")
+        raise SegmentsError(f"dbt docs generate failed: {no_node_failed(result, target)}")
     return target_path(target)
 
 
@@ -254,5 +285,5 @@ def compile_inline(sql: str, database: Path, target: str = "dev") -> str:
     """`dbt compile --inline`: the SQL with the project's macros expanded."""
     result = _invoke(["compile", "--quiet", "--inline", sql], database, target)
     if not result.success:
-        raise SegmentsError(f"dbt compile failed: {no_node_failed(result)}")
+        raise SegmentsError(f"dbt compile failed: {no_node_failed(result, target)}")
     return result.result.results[0].node.compiled_code

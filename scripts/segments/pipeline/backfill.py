@@ -32,9 +32,9 @@ from pathlib import Path
 
 import duckdb
 
-from segments.core import project, settings
-from segments.core.errors import SegmentsError
-from segments.engines.dbt import run_dbt
+from segments.core import console, project, settings
+from segments.core.errors import SegmentsError, UsageError
+from segments.engines.dbt import log_file, run_dbt
 from segments.pipeline.build import HISTORY, history_periods
 from segments.warehouse import seed_checks
 from segments.warehouse.file import (
@@ -88,11 +88,16 @@ def backfill(
             f"{label(starts[-1], period)}, {len(starts) - len(todo)} already in the history, "
             f"{len(todo)} to compute, {batch} per run"
         )
-        for start in starts:
-            if start not in todo:
-                print(f"{label(start, period)}  already in the history (--redo computes it again)")
+        skipped = [start for start in starts if start not in todo]
+        for start in skipped:
+            console.detail(
+                f"{label(start, period)}  already in the history (--redo computes it again)"
+            )
+        if skipped and not console.verbose():
+            print(f"already in the history (--redo computes them again): {spans(skipped, period)}")
         base = ["--target", target]
-        for number, runs in enumerate(chunks(todo, batch), start=1):
+        batches = list(chunks(todo, batch))
+        for number, runs in enumerate(batches, start=1):
             periods = {"history_periods": [day.isoformat() for day in runs]}
             run_vars = dbt_vars | periods | {"history_period": period}
             started = time.perf_counter()
@@ -121,15 +126,20 @@ def backfill(
                 swap(copy, warehouse)
             seconds = time.perf_counter() - started
             for start in runs:
-                print(
+                console.detail(
                     f"{label(start, period)}  {customers.get(start, 0):>10,} customers  "
                     f"{seconds / len(runs):6.1f} s  (run {number}: {len(runs)} period(s) "
                     f"in {seconds:.1f} s)"
                 )
+            if not console.verbose():
+                print(
+                    f"run {number} of {len(batches)}: {spans(runs, period)} computed, "
+                    f"{sum(customers.values()):,} customer rows, in {seconds:.1f} s"
+                )
         summary_vars = dbt_vars | {"history_period": period}
         started = time.perf_counter()
         with work_copy(warehouse) as copy:
-            run_dbt(
+            tests = run_dbt(
                 [
                     "test",
                     *base,
@@ -142,10 +152,66 @@ def backfill(
                 target=target,
             )
         print(
-            f"history, segment_summary and tier_migrations tested in "
-            f"{time.perf_counter() - started:.1f} s"
+            f"history, segment_summary and tier_migrations tested ({sum(tests.values())} "
+            f"tests) in {time.perf_counter() - started:.1f} s"
         )
         return list(todo)
+
+
+def run_and_report(
+    warehouse: Path,
+    target: str,
+    starts: Sequence[date],
+    period: str,
+    batch: int,
+    redo: bool,
+    dbt_vars: dict[str, object],
+) -> None:
+    """Backfill, then print the summary of the finished job: the history tables it filled."""
+    computed = backfill(warehouse, target, starts, period, batch, redo, dbt_vars)
+    print_summary(warehouse, target, period, len(computed), len(starts) - len(computed))
+
+
+HISTORY_TABLES = ("customer_segment_history", "segment_summary", "tier_migrations")
+
+
+def print_summary(warehouse: Path, target: str, period: str, computed: int, skipped: int) -> None:
+    """The history tables of the warehouse, with their rows, and the periods they hold."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = {
+            table: con.execute(f"select count(*) from marts.{table}").fetchone()[0]
+            for table in HISTORY_TABLES
+        }
+        first, last, periods = con.execute(
+            f"select min(period_start), max(period_start), count(distinct period_start) "
+            f"from {HISTORY}"
+        ).fetchone()
+    print()
+    print(f"backfill: {computed} {period}(s) computed, {skipped} already in the history")
+    print(f"warehouse: {warehouse}")
+    for table, count in rows.items():
+        print(f"  {'marts.' + table:<40} {count:>10,} rows")
+    if periods:
+        print(
+            f"history: {periods} period(s), {label(first, period)} to {label(last, period)} "
+            f"(dbt's full log: {log_file(target)})"
+        )
+
+
+def spans(starts: Sequence[date], period: str) -> str:
+    """Periods as runs of consecutive ones: `2024-01 to 2024-12, 2025-03`."""
+    groups: list[list[date]] = []
+    for start in sorted(starts):
+        if groups and following(groups[-1][-1], period) == start:
+            groups[-1].append(start)
+        else:
+            groups.append([start])
+    return ", ".join(
+        label(group[0], period)
+        if len(group) == 1
+        else f"{label(group[0], period)} to {label(group[-1], period)}"
+        for group in groups
+    )
 
 
 def period_starts(first: str, last: str, period: str) -> list[date]:
@@ -155,7 +221,7 @@ def period_starts(first: str, last: str, period: str) -> list[date]:
     begin = period_start(parse_day(first, "--from"), period)
     end = period_start(parse_day(last, "--to"), period)
     if end < begin:
-        raise SegmentsError(f"--to ({last}) is before --from ({first})")
+        raise UsageError(f"--to ({last}) is before --from ({first})")
     return list(_starts(begin, end, period))
 
 
@@ -163,11 +229,15 @@ def _starts(begin: date, end: date, period: str) -> Iterator[date]:
     start = begin
     while start <= end:
         yield start
-        if period == "week":
-            start += timedelta(days=7)
-        else:
-            index = start.year * 12 + start.month - 1 + MONTHS_IN[period]
-            start = date(index // 12, index % 12 + 1, 1)
+        start = following(start, period)
+
+
+def following(start: date, period: str) -> date:
+    """The first day of the period after the one starting on `start`."""
+    if period == "week":
+        return start + timedelta(days=7)
+    index = start.year * 12 + start.month - 1 + MONTHS_IN[period]
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def parse_day(text: str, option: str) -> date:
@@ -175,7 +245,7 @@ def parse_day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(f"{text}-01" if len(text) == 7 else text)
     except ValueError:
-        raise SegmentsError(f"{option} must be a month like 2024-01, got {text!r}") from None
+        raise UsageError(f"{option} must be a month like 2024-01, got {text!r}") from None
 
 
 def period_start(day: date, period: str) -> date:

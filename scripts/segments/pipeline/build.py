@@ -21,10 +21,10 @@ from typing import Any
 
 import duckdb
 
-from segments.core import project, settings
+from segments.core import console, project, settings
 from segments.core.errors import SegmentsError
 from segments.engines import spark
-from segments.engines.dbt import SEED_TESTS, parse_project, run_dbt
+from segments.engines.dbt import SEED_TESTS, log_file, parse_project, run_dbt
 from segments.warehouse import landing, load, quality, seed_checks
 from segments.warehouse.file import causes, storage_explained, swap, warehouse_lock, work_copy
 
@@ -111,13 +111,20 @@ def build(options: BuildOptions) -> dict[str, Any]:
                     project.effective_vars(dbt_vars)["date_formats"],
                 )
                 for table in loaded:
-                    print(f"loaded {table.table:<17} {table.rows:>10,} rows from {table.source}")
+                    console.detail(
+                        f"loaded {table.table:<17} {table.rows:>10,} rows from {table.source}"
+                    )
                 if loaded:
                     seconds = time.perf_counter() - started
-                    print(f"loaded {len(loaded)} raw files in {seconds:.1f} s")
+                    rows = sum(table.rows for table in loaded)
+                    counted = f"{len(loaded)} raw file{'s' if len(loaded) > 1 else ''}"
+                    print(f"loaded {counted}, {rows:,} rows, in {seconds:.1f} s")
                 held = history_periods(copy)
                 args = dbt_build_args(options, dbt_options)
+                started = time.perf_counter()
                 results = run_dbt(args, database=copy, target=target, manifest=manifest)
+                seconds = time.perf_counter() - started
+                print(f"dbt build: {sum(results.values())} nodes in {seconds:.1f} s")
                 removed = sorted(held - history_periods(copy))
                 tables = quality.summarise(copy)
                 if options.strict:
@@ -127,6 +134,7 @@ def build(options: BuildOptions) -> dict[str, Any]:
                     "tables": table_rows(copy),
                     "quality": tables,
                     "history_removed": removed,
+                    "target": target,
                 }
                 swap(copy, warehouse)
         except BaseException as error:
@@ -287,7 +295,7 @@ def print_summary(warehouse: Path, summary: dict[str, Any]) -> None:
     for schema, name, rows in summary["tables"]:
         print(f"  {schema + '.' + name:<40} {rows:>10,} rows")
     counts = ", ".join(f"{count} {status}" for status, count in sorted(results.items()))
-    print(f"dbt build: {counts}")
+    print(f"dbt build: {counts} (dbt's full log: {log_file(summary.get('target', 'dev'))})")
     removed = summary.get("history_removed") or []
     if removed:
         shown = ", ".join(day.isoformat() for day in removed[:3]) + (

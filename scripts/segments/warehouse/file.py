@@ -185,7 +185,7 @@ def unusable(warehouse: Path, error: duckdb.Error) -> SegmentsError:
         return WarehouseLockedError(
             f"{warehouse} is open read-write in another process ({lock_holder(detail)}); "
             "close that connection (a notebook, dbt, a BI tool not set to read-only) "
-            "and build again"
+            "and run the command again"
         )
     if "not a valid DuckDB database file" in detail:
         return StorageError(
@@ -235,7 +235,7 @@ def writers_kept_out(warehouse: Path) -> Iterator[int | None]:
         except OSError:
             raise WarehouseLockedError(
                 f"{warehouse} was opened read-write by another process as this build "
-                "started; close that connection and build again"
+                "started; close that connection and run the command again"
             ) from None
         yield held
     finally:

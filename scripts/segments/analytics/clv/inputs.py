@@ -12,9 +12,8 @@ FloatArray = NDArray[np.float64]
 
 
 class ClvFitError(SegmentsError):
-    """A CLV model cannot be fitted: degenerate data or no convergence."""
-
-    exit_code = 4
+    """A CLV model cannot be fitted: degenerate data or no convergence (exit code 1, a
+    failed build; 4 is storage)."""
 
 
 class ClvInputError(ClvFitError, ValueError):
