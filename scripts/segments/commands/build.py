@@ -72,7 +72,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="fail (exit 5, warehouse unchanged) instead of warning about --max-quarantine-share",
+        help=(
+            "fail (warehouse unchanged) instead of warning about --max-quarantine-share "
+            "(exit 5) or about the demo PII salt on data that is not the demo data (exit 1)"
+        ),
     )
     parser.set_defaults(func=run)
 

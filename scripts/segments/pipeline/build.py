@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from segments.core import console, project, settings
+from segments.core import console, pii, project, settings
 from segments.core.errors import SegmentsError
 from segments.engines import spark
 from segments.engines.dbt import SEED_TESTS, log_file, parse_project, run_dbt
@@ -90,6 +91,11 @@ def build(options: BuildOptions) -> dict[str, Any]:
         raise SegmentsError(f"no warehouse at {warehouse} to append to; build it first")
     dbt_vars = settings.check_vars(options.dbt_vars)
     seed_checks.check_seeds()
+    salt_problem = pii.demo_salt_problem(path.parent for path in (files or {}).values())
+    if salt_problem and options.strict:
+        raise SegmentsError(f"{salt_problem} Nothing was changed (--strict).")
+    if salt_problem:
+        print(f"WARNING: {salt_problem}", file=sys.stderr)
     with storage_explained(warehouse), warehouse_lock(warehouse):
         landed = None
         dbt_options = ["--target", target]

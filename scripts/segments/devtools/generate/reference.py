@@ -9,6 +9,8 @@ from datetime import date
 import numpy as np
 from numpy.dtypes import StringDType
 
+from segments.core import pii
+
 # The data window: every clean timestamp falls inside it (UTC), whatever today is.
 WINDOW_START = date(2023, 1, 1)
 
@@ -29,7 +31,7 @@ CHUNK_SIZE = 20_000
 MAX_CUSTOMERS = 10_000_000
 
 
-MANIFEST_NAME = "_manifest.json"
+MANIFEST_NAME = pii.DEMO_DATA_MANIFEST
 
 
 Frame = dict[str, np.ndarray]
