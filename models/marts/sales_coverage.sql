@@ -102,6 +102,37 @@ capacity_allocated as (
 
 ),
 
+reps_needed_computed as (
+
+    select
+        *,
+        cast(ceil(capacity_needed / avg_rep_capacity) as {{ dbt.type_bigint() }}) as reps_needed
+    from capacity_allocated
+
+),
+
+{# Reps are whole people: the region's reps go to the classes in the same
+    order, each class taking the whole reps it needs of those left. #}
+reps_allocated_computed as (
+
+    select
+        *,
+        case when reps_needed is not null then
+            least(
+                reps_needed,
+                greatest(
+                    active_reps - coalesce(sum(reps_needed) over (
+                        partition by sales_region order by complaint_priority
+                        rows between unbounded preceding and 1 preceding
+                    ), 0),
+                    0
+                )
+            )
+        end as reps_allocated
+    from reps_needed_computed
+
+),
+
 final as (
 
     select
@@ -118,10 +149,10 @@ final as (
         capacity_needed - capacity_allocated as capacity_gap,
         active_reps,
         avg_rep_capacity,
-        cast(ceil(capacity_needed / avg_rep_capacity) as {{ dbt.type_bigint() }}) as reps_needed,
-        capacity_allocated / avg_rep_capacity as reps_allocated,
-        (capacity_needed - capacity_allocated) / avg_rep_capacity as rep_gap
-    from capacity_allocated
+        reps_needed,
+        cast(reps_allocated as {{ dbt.type_bigint() }}) as reps_allocated,
+        cast(reps_needed - reps_allocated as {{ dbt.type_bigint() }}) as rep_gap
+    from reps_allocated_computed
 
 )
 

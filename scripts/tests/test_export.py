@@ -51,13 +51,15 @@ def raw_pii(demo_warehouse: DemoWarehouse) -> list[str]:
     """Every raw value of every PII column, lower case and trimmed."""
     con = duckdb.connect(str(demo_warehouse.path), read_only=True)
     try:
+        # a B2B customer's full_name is its company's, the key-account list's account_name
+        company = {("customers", "full_name"): "and lower(trim(customer_type)) <> 'b2b'"}
         return sorted(
             value
             for table in raw_schema.TABLES
             for column in (column.name for column in table.columns if column.pii)
             for (value,) in con.execute(
                 f"select distinct lower(trim({column})) from raw.{table.name} "
-                f"where length(trim({column})) >= 5"
+                f"where length(trim({column})) >= 5 {company.get((table.name, column), '')}"
             ).fetchall()
         )
     finally:
@@ -220,14 +222,88 @@ def test_csv_cells_never_start_a_formula_and_parquet_is_unchanged(
     assert {reason[0] for _, reason in parquet} >= {"=", "+", "-", "@", "\t", "\r"}
 
 
+KEY_ACCOUNT_COLUMNS = [
+    "customer_id",
+    "account_name",
+    "customer_type",
+    "revenue_in_window",
+    "profit_to_date",
+    "predicted_clv",
+    "probability_alive",
+    "last_order_date",
+    "lifecycle_stage",
+    "sales_region",
+    "abc_class",
+    "value_tier",
+    "coverage_ratio",
+    "visit_cadence",
+    "complaint_priority",
+    "complaint_response_hours",
+    "email_hash",
+]
+
+
+def test_the_key_account_list_is_by_value_with_company_names_only(
+    exported: Path, demo_warehouse: DemoWarehouse
+) -> None:
+    with (exported / "key_accounts.csv").open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    # THEN the sales lead's columns, in order, and no per-class rep figures on the rows
+    assert list(rows[0]) == KEY_ACCOUNT_COLUMNS
+    # AND the list runs by value, highest first (ties: predicted CLV, then the id)
+    keys = [
+        (
+            -float(row["revenue_in_window"] or 0),
+            -float(row["predicted_clv"] or 0),
+            row["customer_id"],
+        )
+        for row in rows
+    ]
+    assert keys == sorted(keys) and keys != sorted(keys, key=lambda key: key[2])
+    # AND a B2B account carries its company's name, a person never their own
+    con = duckdb.connect(str(demo_warehouse.path), read_only=True)
+    try:
+        names = dict(
+            con.execute(
+                "select customer_id, full_name from staging.base_crm__customers "
+                "where quarantine_reason is null and duplicate_rank = 1"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    b2b = [row for row in rows if row["customer_type"] == "b2b"]
+    assert b2b and all(row["account_name"] == names[row["customer_id"]] for row in b2b)
+    assert all(row["account_name"] == "" for row in rows if row["customer_type"] != "b2b")
+
+
+def test_the_coverage_sheet_counts_whole_reps_that_add_up(exported: Path) -> None:
+    with (exported / "key_accounts_coverage.csv").open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    staffed = [row for row in rows if row["reps_needed"]]
+    assert staffed
+    by_region: dict[str, list[dict[str, str]]] = {}
+    for row in staffed:
+        # THEN reps are whole people: needed = allocated + gap, every figure an integer
+        needed, allocated, gap = (int(row[k]) for k in ("reps_needed", "reps_allocated", "rep_gap"))
+        assert needed == allocated + gap and min(allocated, gap) >= 0
+        by_region.setdefault(row["sales_region"], []).append(row)
+    # AND a region's allocated reps are at most its active reps
+    for region, classes in by_region.items():
+        assert sum(int(row["reps_allocated"]) for row in classes) <= int(
+            classes[0]["active_reps"]
+        ), region
+    manifest = json.loads((exported / "key_accounts_coverage.manifest.json").read_text())
+    assert manifest["rows"] == len(rows)
+
+
 def test_negative_numbers_stay_numbers(demo_warehouse: DemoWarehouse, tmp_path: Path) -> None:
-    # GIVEN the key-account list, whose rep gap is negative where reps are spare
+    # GIVEN the key-account list, whose profit can be negative
     assert export(demo_warehouse.path, "key_accounts", "--out", str(tmp_path)) == 0
     with (tmp_path / "key_accounts.csv").open(newline="", encoding="utf-8") as file:
-        gaps = [row["class_rep_gap"] for row in csv.DictReader(file)]
+        profits = [row["profit_to_date"] for row in csv.DictReader(file)]
     # THEN numbers are written as numbers (a number is never a formula), no quote added
-    assert gaps and all(gap == "" or float(gap) == float(gap) for gap in gaps)
-    assert not any(gap.startswith("'") for gap in gaps)
+    assert profits and all(value == "" or float(value) == float(value) for value in profits)
+    assert not any(value.startswith("'") for value in profits)
 
 
 def test_include_pii_warns_on_the_terminal(

@@ -10,8 +10,11 @@ stores, to match against the tool's own hashed list), the customer's tiers
 (value tier, RFM segment) and why the customer is in the audience. Clear
 emails are written only with --include-pii, and only when the warehouse
 still holds them (its staging layer). `key_accounts` is the sales list: the
-key accounts with their service policy and the coverage of their class and
-region (marts.sales_coverage). Beside each file, `<name>.manifest.json`
+key accounts by value (window revenue, then predicted CLV), each with its
+company's name (B2B; never a person's), revenue, profit, predicted CLV,
+P(alive), last order, lifecycle stage, sales region and service policy;
+`key_accounts_coverage` beside it holds the rep coverage per ABC class and
+region (marts.sales_coverage, whole reps). Beside each file, `<name>.manifest.json`
 says what it is: audience, as-of date, rule version, row count, columns.
 
 Every file is written inside --out (a name that would lead out of it is
@@ -65,27 +68,61 @@ AUDIENCE_QUERY = """
 KEY_ACCOUNTS_QUERY = """
     select
         segments.customer_id,
-        customers.email_hash,
+        {account_name} as account_name,
+        segments.customer_type,
+        segments.window_revenue as revenue_in_window,
+        segments.profit_to_date,
+        segments.predicted_clv,
+        segments.probability_alive,
+        customers.last_order_date,
+        segments.lifecycle_stage,
+        segments.sales_region,
         segments.abc_class,
         segments.value_tier,
-        segments.sales_region,
         segments.coverage_ratio,
         segments.visit_cadence,
         segments.complaint_priority,
         segments.complaint_response_hours,
-        coverage.reps_needed as class_reps_needed,
-        coverage.reps_allocated as class_reps_allocated,
-        coverage.rep_gap as class_rep_gap{pii}
+        customers.email_hash{pii}
     from marts.customer_segments as segments
     inner join marts.customers as customers
         on segments.customer_id = customers.customer_id
-    left join marts.sales_coverage as coverage
-        on
-            segments.abc_class = coverage.abc_class
-            and coverage.sales_region in (segments.sales_region, 'All')
+    {names_join}
     {pii_join}
     where segments.is_key_account
-    order by segments.customer_id
+    order by
+        segments.window_revenue desc nulls last,
+        segments.predicted_clv desc nulls last,
+        segments.customer_id
+"""
+
+# A B2B customer's name is its company's (crm customers' full_name); a person's
+# name is never exported.
+NAMES_JOIN = """
+    left join (
+        select customer_id, full_name
+        from staging.base_crm__customers
+        where quarantine_reason is null and duplicate_rank = 1
+    ) as names
+        on customers.customer_id = names.customer_id
+"""
+
+COVERAGE = f"{KEY_ACCOUNTS}_coverage"
+COVERAGE_QUERY = """
+    select
+        abc_class,
+        sales_region,
+        customers,
+        coverage_ratio,
+        active_reps,
+        reps_needed,
+        reps_allocated,
+        rep_gap,
+        capacity_needed,
+        capacity_allocated,
+        capacity_gap
+    from marts.sales_coverage
+    order by complaint_priority, sales_region
 """
 
 # The clear email the staging layer kept for each customer (as stg_crm__customers
@@ -136,7 +173,7 @@ def export(
                     f"{option}: {warehouse} holds no clear PII (no CRM customers were loaded)"
                 )
         register_match_keys(con)
-        for name in names:  # every name checked before any file is written
+        for name in [*names, COVERAGE]:  # every name checked before any file is written
             inside(out, f"{name}.{file_format}")
         out.mkdir(parents=True, exist_ok=True)
         if include_pii:
@@ -149,6 +186,9 @@ def export(
         for name in names:
             path, rows = export_one(con, name, out, file_format, include_pii, keys)
             print(f"wrote {path} ({rows:,} rows)")
+            if name == KEY_ACCOUNTS and has_table(con, "marts", "sales_coverage"):
+                path, rows = export_one(con, COVERAGE, out, file_format, False)
+                print(f"wrote {path} ({rows:,} rows)")
     finally:
         con.close()
 
@@ -162,7 +202,6 @@ def export_one(
     keys: str = "none",
 ) -> tuple[Path, int]:
     """Write one audience (or the key-account list) and its manifest: (file, rows)."""
-    template = KEY_ACCOUNTS_QUERY if name == KEY_ACCOUNTS else AUDIENCE_QUERY
     extra = []
     if keys != "none":
         email_column, phone_column = match_keys.COLUMNS[keys]
@@ -173,11 +212,20 @@ def export_one(
         ]
     if include_pii:
         extra.append("pii.email")
-    query = template.format(
-        pii="".join(f",\n        {column}" for column in extra),
-        pii_join=PII_JOIN if extra else "",
+    with_names = has_table(con, "staging", "base_crm__customers")
+    query = (
+        COVERAGE_QUERY
+        if name == COVERAGE
+        else (KEY_ACCOUNTS_QUERY if name == KEY_ACCOUNTS else AUDIENCE_QUERY).format(
+            pii="".join(f",\n        {column}" for column in extra),
+            pii_join=PII_JOIN if extra else "",
+            account_name="case when segments.customer_type = 'b2b' then names.full_name end"
+            if with_names
+            else "cast(null as varchar)",
+            names_join=NAMES_JOIN if with_names else "",
+        )
     )
-    parameters: Sequence[str] = [] if name == KEY_ACCOUNTS else [name]
+    parameters: Sequence[str] = [] if name in (KEY_ACCOUNTS, COVERAGE) else [name]
     relation = con.sql(query, params=parameters) if parameters else con.sql(query)
     path = inside(out, f"{name}.{file_format}")
     if file_format == "csv":
