@@ -117,17 +117,19 @@ reps_allocated_computed as (
 
     select
         *,
-        case when reps_needed is not null then
-            least(
-                reps_needed,
-                greatest(
-                    active_reps - coalesce(sum(reps_needed) over (
-                        partition by sales_region order by complaint_priority
-                        rows between unbounded preceding and 1 preceding
-                    ), 0),
-                    0
-                )
-            )
+        case
+            when reps_needed is not null
+                then
+                    least(
+                        reps_needed,
+                        greatest(
+                            active_reps - coalesce(sum(reps_needed) over (
+                                partition by sales_region order by complaint_priority
+                                rows between unbounded preceding and 1 preceding
+                            ), 0),
+                            0
+                        )
+                    )
         end as reps_allocated
     from reps_needed_computed
 
