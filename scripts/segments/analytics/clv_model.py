@@ -149,7 +149,8 @@ def fit_parameters(
     return pd.DataFrame([row])
 
 
-def _bgnbd(parameters: pd.Series) -> clv.BgNbdParams | None:
+def bgnbd_from_row(parameters: pd.Series) -> clv.BgNbdParams | None:
+    """The BG/NBD parameters of a stored parameters row, None when not fitted."""
     if parameters["bgnbd_status"] != "fitted":
         return None
     return clv.BgNbdParams(
@@ -184,7 +185,7 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
         out = out.astype({"customer_id": "string"})
     for column in PREDICTION_COLUMNS:
         out[column] = np.full(size, np.nan)
-    bgnbd, gamma = _bgnbd(parameters), _gamma_gamma(parameters)
+    bgnbd, gamma = bgnbd_from_row(parameters), _gamma_gamma(parameters)
     inside = outside_model(out) == None  # noqa: E711 (elementwise; left out: null predictions)
     if bgnbd is None or not inside.any():
         return out

@@ -168,9 +168,8 @@ running_totals_as_of as (
 
 ),
 
-{# The mean revenue of the purchase days after the first, from the sum of all
-    days minus the first day's: exactly DuckDB's avg over those days (cents
-    summed as integers, divided once as doubles). #}
+{# The mean revenue of the purchase days after the first: the
+    repeat_average_value macro, shared with the backtest's calibration inputs. #}
 tenure_added as (
 
     select
@@ -180,16 +179,11 @@ tenure_added as (
         running_totals_as_of.last_order_date,
         cast(running_totals_as_of.orders_count as {{ dbt.type_bigint() }}) as orders_count,
         cast(running_totals_as_of.purchase_days as {{ dbt.type_bigint() }}) as purchase_days,
-        case
-            when running_totals_as_of.purchase_days > 1
-                then
-                    cast(
-                        (running_totals_as_of.purchase_revenue - first_purchase_days.first_day_revenue) * 100
-                        as {{ type_double() }}
-                    )
-                    / ((running_totals_as_of.purchase_days - 1) * 100)
-            else 0
-        end as repeat_average_value,
+        {{ repeat_average_value(
+            'running_totals_as_of.purchase_revenue',
+            'first_purchase_days.first_day_revenue',
+            'running_totals_as_of.purchase_days'
+        ) }} as repeat_average_value,
         cast(running_totals_as_of.cancelled_orders_count as {{ dbt.type_bigint() }}) as cancelled_orders_count,
         cast(running_totals_as_of.returned_orders_count as {{ dbt.type_bigint() }}) as returned_orders_count,
         cast(running_totals_as_of.refunds_count as {{ dbt.type_bigint() }}) as refunds_count,
