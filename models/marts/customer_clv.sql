@@ -1,7 +1,8 @@
 {#
     Historical value to date (int_customers_value_history) and predicted
-    value over the horizon (int_clv_predictions), per customer with a
-    purchase and as-of date. See the clv_method doc.
+    value over the horizon (int_clv_predictions), the churn probability and
+    the expected next order date, per customer with a purchase and as-of
+    date. See the clv_method and churn_method docs.
 #}
 {{ config(tags=['per_as_of'], materialized=view_in_a_backfill()) }}
 with
@@ -41,7 +42,10 @@ final as (
         predictions.expected_purchases,
         predictions.probability_alive,
         {{ to_money('predictions.expected_average_value') }} as expected_average_value,
-        {{ to_money('predictions.predicted_clv') }} as predicted_clv
+        {{ to_money('predictions.predicted_clv') }} as predicted_clv,
+        predictions.churn_probability,
+        predictions.expected_next_order_date,
+        predictions.expected_next_order_status
     from history
     left join predictions
         on history.customer_id = predictions.customer_id and history.as_of_date = predictions.as_of_date

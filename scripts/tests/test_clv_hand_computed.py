@@ -5,7 +5,9 @@ built pipeline (dbt vars -> int_clv_predictions -> customer_clv).
 
 The numbers tell apart the mistakes a one-line change makes: monthly vs weekly
 periods, an annual rate used per period, discounting at the start of a step instead
-of its end, a missing margin, P(alive)'s exponent or ratio changed."""
+of its end, a missing margin, P(alive)'s exponent or ratio changed. The churn
+probability and the next order date are checked in the pipeline here and by hand,
+customer by customer, in test_clv_churn.py."""
 
 from __future__ import annotations
 
@@ -69,6 +71,15 @@ def discounted_purchases(
         )
         total += step / (1.0 + rate_per_period) ** i
     return total
+
+
+def churn_probability(
+    tau: float, x: float, t_x: float, t_cal: float, r: float, alpha: float, a: float, b: float
+) -> float:
+    """P(no purchase in tau): gone, or alive with the posterior Gamma(r+x, alpha+T) rate
+    and no purchase: (1 - p) + p ((alpha+T)/(alpha+T+tau))^(r+x)."""
+    alive = p_alive(x, t_x, t_cal, r, alpha, a, b)
+    return (1 - alive) + alive * ((alpha + t_cal) / (alpha + t_cal + tau)) ** (r + x)
 
 
 def weekly_rate(annual_rate: float) -> float:
@@ -171,8 +182,8 @@ def test_predicted_clv_with_weekly_periods_a_discount_rate_and_a_margin() -> Non
 
 @pytest.fixture(scope="module")
 def weekly_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """GIVEN demo data built with weekly periods, a 20-week horizon, 12% a year and a 30%
-    margin (none of them the defaults)."""
+    """GIVEN demo data built with weekly periods, a 20-week horizon, 12% a year, a 30%
+    margin, a 60-day churn horizon and a 0.4 P(alive) floor (none of them the defaults)."""
     root = tmp_path_factory.mktemp("clv_weekly")
     raw_dir = root / "raw"
     generate.generate(customers=1_000, seed=5, out=raw_dir)
@@ -182,6 +193,8 @@ def weekly_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "clv_horizon_periods": 20,
         "clv_annual_discount_rate": 0.12,
         "clv_profit_margin": 0.3,
+        "churn_horizon_days": 60,
+        "next_order_min_probability_alive": 0.4,
     }
     build.build(
         build.BuildOptions(
@@ -205,6 +218,11 @@ def test_pipeline_predicts_what_the_formulas_give(weekly_warehouse: Path) -> Non
             "from marts.customer_clv where predicted_clv > 10 "
             "order by repeat_transactions desc, customer_id limit 25"
         ).fetchall()
+        next_orders = con.execute(
+            "select repeat_transactions, recency_periods, age_periods, churn_probability, "
+            "date_diff('day', as_of_date, expected_next_order_date), expected_next_order_status "
+            "from marts.customer_clv order by customer_id"
+        ).fetchall()
     finally:
         con.close()
     assert fit is not None and fit[7] == "fitted"
@@ -225,6 +243,20 @@ def test_pipeline_predicts_what_the_formulas_give(weekly_warehouse: Path) -> Non
         rounding = 0.3 * 0.005 * steps + 0.005
         assert float(clv_value) == pytest.approx(by_hand, abs=rounding)
         assert rounding < 0.0027 * by_hand
+    # THEN every customer's churn probability is over 60 days (60/7 weeks), and the next
+    # order is the median wait (alpha+T)(2^(1/(r+x)) - 1) weeks in days rounded up,
+    # null with the reason under the 0.4 floor
+    r, alpha = params[:2]
+    statuses = set()
+    for x, t_x, t_cal, churn, days, status in next_orders:
+        assert churn == pytest.approx(churn_probability(60 / 7, x, t_x, t_cal, *params), rel=1e-9)
+        if p_alive(x, t_x, t_cal, *params) < 0.4:
+            assert days is None and status.endswith("under the floor 0.4")
+        else:
+            assert status == "predicted"
+            assert days == math.ceil((alpha + t_cal) * (2 ** (1 / (r + x)) - 1) * 7 - 1e-9)
+        statuses.add(status.split(" ")[0])
+    assert statuses == {"predicted", "probability"}  # both cases were met
 
 
 def test_hand_discounting_is_not_the_undiscounted_sum() -> None:

@@ -3,7 +3,8 @@
 The calibration fit is `clv_model.fit_parameters` on the inputs as of the
 calibration end (the same code and definitions as the main fit); the holdout
 predictions are `clv_model.predict` over the holdout's length, undiscounted,
-so `predicted_clv` is Gamma-Gamma value x expected purchases. This module adds
+so `predicted_clv` is Gamma-Gamma value x expected purchases and
+`churn_probability` (over the holdout's days) P(no purchase in the holdout). This module adds
 what a backtest needs around them: the status of each as-of date (off, not
 enough data, not fitted, evaluated), the naive baseline, the churn
 probability over the holdout and the tracking curve. The figures are compared
@@ -22,6 +23,7 @@ import pandas as pd
 from segments.analytics import clv
 from segments.analytics.clv_model import (
     NOT_FITTED,
+    ChurnConfig,
     ClvConfig,
     bgnbd_from_row,
     fit_parameters,
@@ -118,32 +120,16 @@ def fit_calibration_per_period(
     return pd.concat(rows, ignore_index=True)
 
 
-def probability_no_purchase(
-    params: clv.BgNbdParams,
-    frequency: np.ndarray,
-    recency: np.ndarray,
-    t_cal: np.ndarray,
-    periods: float,
-) -> np.ndarray:
-    """P(no purchase in the next t = `periods` | x, t_x, T).
-
-    = 1 - P(alive) [1 - ((alpha+T)/(alpha+T+t))^(r+x)]: a customer who dropped out
-    makes none; one alive at T makes none with probability E[exp(-lambda t)] over
-    the purchase rate's posterior Gamma(r + x, alpha + T), since dropout only
-    follows a purchase.
-    """
-    alive = clv.probability_alive(params, frequency, recency, t_cal)
-    quiet = ((params.alpha + t_cal) / (params.alpha + t_cal + periods)) ** (params.r + frequency)
-    return 1.0 - alive * (1.0 - quiet)
-
-
 def predict_holdout(
     rows: pd.DataFrame, parameters: pd.Series, config: ClvConfig, backtest: BacktestConfig
 ) -> pd.DataFrame:
     """Per calibration customer: the holdout predicted, the naive baseline, what happened."""
     holdout = holdout_config(config, backtest)
     evaluated = parameters.get("status") == EVALUATED
-    predicted = predict(rows, parameters if evaluated else NOT_FITTED, holdout)
+    # P(no purchase in the holdout) is the churn probability over the holdout's days
+    # (a backtest that is off has no rows; the horizon must still be a valid one).
+    churn = ChurnConfig(churn_horizon_days=max(backtest.holdout_days, 1))
+    predicted = predict(rows, parameters if evaluated else NOT_FITTED, holdout, churn)
     out = pd.DataFrame(
         {
             "customer_id": predicted["customer_id"],
@@ -154,21 +140,15 @@ def predict_holdout(
             "predicted_value": predicted["predicted_clv"],
         }
     )
-    x, t_x, t_cal, m = (
+    x, t_cal, m = (
         predicted[column].to_numpy(dtype=float)
-        for column in ("frequency", "recency", "t", "repeat_average_value")
+        for column in ("frequency", "t", "repeat_average_value")
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(t_cal > 0, x / t_cal, 0.0)
     out["naive_purchases"] = rate * holdout.horizon_periods
     out["naive_value"] = out["naive_purchases"] * m
-    out["probability_no_purchase"] = np.nan
-    known = predicted["probability_alive"].notna().to_numpy()
-    params = bgnbd_from_row(parameters) if evaluated else None
-    if params is not None and known.any():
-        out.loc[known, "probability_no_purchase"] = probability_no_purchase(
-            params, x[known], t_x[known], t_cal[known], holdout.horizon_periods
-        )
+    out["probability_no_purchase"] = predicted["churn_probability"]
     out["bought_in_holdout"] = out["actual_purchases"] > 0
     return out
 

@@ -10,6 +10,10 @@ BG/NBD and Gamma-Gamma parameters (stored as `clv_model_parameters`);
 - Gamma-Gamma cannot be fitted (too few repeat buyers with positive spend):
   `gamma_gamma_status` says why; expected average value and CLV are null,
   purchase predictions stay.
+- The expected next order date is null when the customer is probably gone
+  (P(alive) under `next_order_min_probability_alive`), when BG/NBD is not
+  fitted, or when the median wait is over a century;
+  `expected_next_order_status` says which.
 
 Nothing is guessed: a null prediction with its reason beats a made-up number.
 A customer whose inputs break the models' definitions (a non-finite value,
@@ -20,6 +24,7 @@ say how many and why.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -38,7 +43,11 @@ PREDICTION_COLUMNS = (
     "probability_alive",
     "expected_average_value",
     "predicted_clv",
+    "churn_probability",
 )
+# A median wait longer than a century is no date anyone can act on (and past
+# 2262 pandas cannot hold it): the date is null, its status says why.
+NEXT_ORDER_MAX_DAYS = 36_525
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,33 @@ class ClvConfig:
         missing = sorted(name for name in asdict(cls()) if values.get(name) in (None, ""))
         if missing:
             raise SegmentsError(f"CLV config values missing: {', '.join(missing)}")
+        return cls(**{name: float(values[name]) for name in asdict(cls())})
+
+
+@dataclass(frozen=True)
+class ChurnConfig:
+    """The churn horizon (days) and the P(alive) floor of the expected next order date."""
+
+    churn_horizon_days: float = 90.0
+    next_order_min_probability_alive: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.churn_horizon_days) and self.churn_horizon_days > 0):
+            raise SegmentsError(
+                f"churn_horizon_days must be a number of days > 0, got {self.churn_horizon_days}"
+            )
+        if not 0 <= self.next_order_min_probability_alive <= 1:
+            raise SegmentsError(
+                "next_order_min_probability_alive must be between 0 and 1, got "
+                f"{self.next_order_min_probability_alive}"
+            )
+
+    @classmethod
+    def from_config(cls, **values: object) -> ChurnConfig:
+        """Build from the model's config values; a missing one is an error (see ClvConfig)."""
+        missing = sorted(name for name in asdict(cls()) if values.get(name) in (None, ""))
+        if missing:
+            raise SegmentsError(f"churn config values missing: {', '.join(missing)}")
         return cls(**{name: float(values[name]) for name in asdict(cls())})
 
 
@@ -177,8 +213,15 @@ def _gamma_gamma(parameters: pd.Series) -> clv.GammaGammaParams | None:
     )
 
 
-def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> pd.DataFrame:
-    """Per customer: expected purchases over the horizon, p_alive, expected value, CLV."""
+def predict(
+    inputs: pd.DataFrame,
+    parameters: pd.Series,
+    config: ClvConfig,
+    churn: ChurnConfig = ChurnConfig(),
+    as_of_date: date | None = None,
+) -> pd.DataFrame:
+    """Per customer: expected purchases over the horizon, p_alive, expected value, CLV,
+    churn probability and the expected next order date (null without `as_of_date`)."""
     out = inputs.loc[:, list(INPUT_COLUMNS)].reset_index(drop=True)
     size = len(out)
     if size == 0:  # no values to infer from: keep the key a text column in the table
@@ -186,9 +229,18 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
     for column in PREDICTION_COLUMNS:
         out[column] = np.full(size, np.nan)
     bgnbd, gamma = bgnbd_from_row(parameters), _gamma_gamma(parameters)
-    inside = outside_model(out) == None  # noqa: E711 (elementwise; left out: null predictions)
+    reasons = outside_model(out)
+    inside = reasons == None  # noqa: E711 (elementwise; left out: null predictions)
+    next_order = _NextOrder(size, as_of_date)
+    if bgnbd is None:
+        status = str(parameters["bgnbd_status"])
+        next_order.status[:] = (
+            status if status.startswith("not fitted") else f"not fitted: {status}"
+        )
+    else:
+        next_order.status[~inside] = "left out of the fit: " + reasons[~inside].astype(str)
     if bgnbd is None or not inside.any():
-        return out
+        return next_order.into(out)
     rows = slice(None) if inside.all() else inside
     x, t_x, t_cal, m = (
         out[column].to_numpy(dtype=float)[rows]
@@ -213,7 +265,55 @@ def predict(inputs: pd.DataFrame, parameters: pd.Series, config: ClvConfig) -> p
         out.loc[rows, "predicted_clv"] = (
             config.profit_margin * value * purchases.discounted_purchases
         )
-    return out
+    tau = churn.churn_horizon_days / config.time_unit_days
+    out.loc[rows, "churn_probability"] = clv.probability_no_purchase(bgnbd, tau, x, t_x, t_cal)
+    median_days = clv.median_time_to_next_purchase(bgnbd, x, t_x, t_cal) * config.time_unit_days
+    next_order.predict(rows, purchases.probability_alive, median_days, churn)
+    return next_order.into(out)
+
+
+class _NextOrder:
+    """The expected next order date and its status, filled in by `predict`."""
+
+    def __init__(self, size: int, as_of_date: date | None) -> None:
+        self.as_of_date = as_of_date
+        self.date = np.full(size, np.datetime64("NaT"), dtype="datetime64[D]")
+        self.status = np.full(size, None, dtype=object)
+
+    def predict(
+        self,
+        rows: slice | np.ndarray,
+        alive: np.ndarray,
+        median_days: np.ndarray,
+        churn: ChurnConfig,
+    ) -> None:
+        """Date = as-of date + ceil(median wait in days), the first whole day by which the
+        customer, if alive, has ordered again with probability one half or more."""
+        floor = churn.next_order_min_probability_alive
+        # ceil after rounding away float noise, so 14.000000000001 days is 14, not 15
+        days = np.ceil(np.round(median_days, 9))
+        too_far = days > NEXT_ORDER_MAX_DAYS
+        gone = alive < floor
+        status = np.full(len(alive), "predicted", dtype=object)
+        status[too_far] = f"median wait over {NEXT_ORDER_MAX_DAYS} days"
+        if gone.any():
+            # truncated, so the value shown is under the floor too; formatted once per value
+            shown, which = np.unique(np.floor(alive[gone] * 1000) / 1000, return_inverse=True)
+            text = np.array([f"probability alive {v:.3f} under the floor {floor:g}" for v in shown])
+            status[gone] = text[which]
+        predicted = ~(gone | too_far)
+        dated = np.full(len(alive), np.datetime64("NaT"), dtype="datetime64[D]")
+        if self.as_of_date is not None:
+            start = np.datetime64(self.as_of_date, "D")
+            dated[predicted] = start + days[predicted].astype("timedelta64[D]")
+        self.date[rows] = dated
+        self.status[rows] = status
+
+    def into(self, out: pd.DataFrame) -> pd.DataFrame:
+        # datetime64 (pandas has no date dtype): `with_date_column` makes it a DATE
+        out["expected_next_order_date"] = pd.Series(self.date, index=out.index)
+        out["expected_next_order_status"] = pd.array(self.status, dtype="string")
+        return out
 
 
 def fit_parameters_per_period(
@@ -235,10 +335,14 @@ def fit_parameters_per_period(
 
 
 def predict_per_period(
-    inputs: pd.DataFrame, parameters: pd.DataFrame, config: ClvConfig
+    inputs: pd.DataFrame,
+    parameters: pd.DataFrame,
+    config: ClvConfig,
+    churn: ChurnConfig = ChurnConfig(),
 ) -> pd.DataFrame:
     """`predict` for each as-of date of `inputs` with that date's parameters."""
     fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
     return per_as_of_date(
-        inputs, lambda day, rows: predict(rows, fitted.get(day, NOT_FITTED), config)
+        inputs,
+        lambda day, rows: predict(rows, fitted.get(day, NOT_FITTED), config, churn, day),
     )

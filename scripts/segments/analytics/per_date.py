@@ -28,13 +28,12 @@ def per_as_of_date(
     return pd.concat(parts, ignore_index=True)
 
 
-def with_date_column(session: object, frame: pd.DataFrame) -> object:
-    """`frame` as a DuckDB relation whose `as_of_date` is a DATE, also when empty.
+def with_date_column(session: object, frame: pd.DataFrame, *others: str) -> object:
+    """`frame` as a DuckDB relation whose `as_of_date` (and `others`) are DATEs, also when empty.
 
     pandas has no date dtype: a column of dates is stored as objects, which
     DuckDB reads as DATE, but an empty one is a timestamp or untyped column,
     and the models' contracts say DATE.
     """
-    return session.from_df(frame).select(  # type: ignore[attr-defined]
-        "* replace (cast(as_of_date as date) as as_of_date)"
-    )
+    casts = ", ".join(f"cast({name} as date) as {name}" for name in ("as_of_date", *others))
+    return session.from_df(frame).select(f"* replace ({casts})")  # type: ignore[attr-defined]

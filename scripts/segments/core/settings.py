@@ -265,6 +265,8 @@ VARS: dict[str, Any] = {
     "clv_horizon_periods": DAYS,
     "clv_annual_discount_rate": Number(0, 1),
     "clv_profit_margin": Number(0, 1, above=True),
+    "churn_horizon_days": DAYS,
+    "next_order_min_probability_alive": PROBABILITY,
     "cost_per_return": Number(0),
     "cost_per_ticket": Number(0),
     "scoring_window_days": DAYS,

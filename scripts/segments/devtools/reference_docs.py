@@ -31,6 +31,7 @@ METHODS: dict[str, str] = {
     "staging_method": "Staging and the quarantine (`audit`)",
     "rfm_method": "RFM (`customer_rfm`)",
     "clv_method": "Customer lifetime value (`customer_clv`, `clv_model_parameters`)",
+    "churn_method": "Churn probability and next order date (`customer_clv`)",
     "segments_method": "Value classification (`customer_segments`)",
     "composite_method": "Composite score (`customer_score_contributions`)",
     "lifecycle_method": "Lifecycle stage",

@@ -4,7 +4,7 @@ Reads the fitted row of int_clv_model_parameters of each as-of date, so the numb
 are exactly those an auditor sees there. Maths in segments.analytics.clv_model.
 """
 
-from segments.analytics.clv_model import ClvConfig, predict_per_period
+from segments.analytics.clv_model import ChurnConfig, ClvConfig, predict_per_period
 from segments.analytics.per_date import with_date_column
 
 
@@ -18,8 +18,16 @@ def clv_config(dbt):
     )
 
 
+def churn_config(dbt):
+    return ChurnConfig.from_config(
+        churn_horizon_days=dbt.config.get("churn_horizon_days"),
+        next_order_min_probability_alive=dbt.config.get("next_order_min_probability_alive"),
+    )
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     inputs = dbt.ref("int_clv_inputs").df()
     parameters = dbt.ref("int_clv_model_parameters").df()
-    return with_date_column(session, predict_per_period(inputs, parameters, clv_config(dbt)))
+    predictions = predict_per_period(inputs, parameters, clv_config(dbt), churn_config(dbt))
+    return with_date_column(session, predictions, "expected_next_order_date")

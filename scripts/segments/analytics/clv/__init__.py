@@ -33,8 +33,10 @@ from segments.analytics.clv.bgnbd import (
     expected_purchases,
     expected_purchases_unconditional,
     fit_bgnbd,
+    median_time_to_next_purchase,
     predict_purchases,
     probability_alive,
+    probability_no_purchase,
 )
 from segments.analytics.clv.gamma_gamma import (
     MIN_CUSTOMERS_GAMMA_GAMMA,
@@ -70,8 +72,10 @@ __all__ = [
     "fit_bgnbd",
     "fit_gamma_gamma",
     "gamma_gamma_log_likelihood",
+    "median_time_to_next_purchase",
     "per_step_rate",
     "predict_purchases",
     "probability_alive",
+    "probability_no_purchase",
     "validate_rfm",
 ]

@@ -196,6 +196,52 @@ def probability_alive(
     return special.expit(-_log_dropout_odds(params, x, t_x, t_cal))
 
 
+def probability_no_purchase(
+    params: BgNbdParams, t: float, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+) -> FloatArray:
+    """P(no purchase in (T, T+t] | x, t_x, T): the churn probability over ``t`` periods.
+
+    Alive at T, the purchase rate's posterior is Gamma(r+x, alpha+T) (the x
+    purchases and the silence since the last are Poisson evidence), and the
+    customer cannot drop out before buying again (dropout only follows a
+    purchase), so the wait for the next purchase is exponential with that
+    gamma-mixed rate: P(none in t | alive) = ((alpha+T)/(alpha+T+t))^(r+x).
+    A customer who dropped out never buys. With p = P(alive):
+
+        P(no purchase in t) = (1 - p) + p ((alpha+T)/(alpha+T+t))^(r+x)
+                            = 1 - p [1 - ((alpha+T)/(alpha+T+t))^(r+x)],
+
+    the n = 0 case of Fader & Hardie's note 039 (eq. 34), in the form above.
+    """
+    if not (math.isfinite(t) and t >= 0):
+        raise ClvInputError(f"t (the churn horizon) must be finite and >= 0, got {t}")
+    x, t_x, t_cal = validate_rfm(frequency, recency, T)
+    alive = special.expit(-_log_dropout_odds(params, x, t_x, t_cal))
+    log_silent_if_alive = (params.r + x) * (
+        np.log(params.alpha + t_cal) - np.log(params.alpha + t_cal + t)
+    )
+    return checked("churn probability", 1.0 + alive * np.expm1(log_silent_if_alive))
+
+
+def median_time_to_next_purchase(
+    params: BgNbdParams, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+) -> FloatArray:
+    """Median wait from T to the next purchase of a customer alive at T, in model periods.
+
+    Solves ((alpha+T)/(alpha+T+tau))^(r+x) = 1/2 (see `probability_no_purchase`):
+
+        tau_median = (alpha+T) (2^(1/(r+x)) - 1).
+
+    Conditional on being alive: whether the customer is, is `probability_alive`.
+    ``recency`` does not enter; it is validated with the other inputs.
+    """
+    x, _, t_cal = validate_rfm(frequency, recency, T)
+    return checked(
+        "median time to the next purchase",
+        (params.alpha + t_cal) * np.expm1(math.log(2.0) / (params.r + x)),
+    )
+
+
 def _log_dropout_odds(
     params: BgNbdParams, x: FloatArray, t_x: FloatArray, t_cal: FloatArray
 ) -> FloatArray:
