@@ -41,6 +41,7 @@ METHODS: dict[str, str] = {
     "sales_coverage_method": "Sales coverage (`sales_coverage`)",
     "audiences_method": "Audiences (`audiences`)",
     "history_method": "History and migrations (`customer_segment_history`, `tier_migrations`)",
+    "segment_outcomes_method": "Tiers judged by what followed (`segment_outcomes`)",
 }
 # A seed with at most this many rows is shown row by row; a larger one is named only.
 MAX_ROWS_SHOWN = 50
