@@ -12,9 +12,10 @@
     written before the history stored its fingerprints is all removed.
 
     remove_periods_not_in_history(previous_column): the pre-hook of the
-    period tables read from the history (segment_summary, tier_migrations):
-    their rows of a period the history no longer holds, or moving from one
-    (`previous_column`), are deleted with it.
+    period tables read from the history (segment_summary, tier_migrations,
+    segment_outcomes): their rows of a period the history no longer holds,
+    or reading another one it no longer holds (`previous_column`: the period
+    moved from, or the next period followed), are deleted with it.
 #}
 {% macro remove_stale_history_periods() -%}
     {%- set existing = load_relation(this) if execute else none -%}

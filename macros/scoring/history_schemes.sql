@@ -1,8 +1,9 @@
 {#
-    The schemes the history, segment_summary and tier_migrations report, in
-    order: each a name and the SQL expression of its tier over a row of
-    customer_segment_history (null = the customer has no tier in this scheme
-    that period). One list, so the three models cannot disagree.
+    The schemes the history, segment_summary, tier_migrations and
+    segment_outcomes report, in order: each a name and the SQL expression
+    of its tier over a row of customer_segment_history (null = the customer
+    has no tier in this scheme that period). One list, so the four models
+    cannot disagree.
 #}
 {% macro history_schemes() -%}
     {{ return(adapter.dispatch('history_schemes', 'customer_classification')()) }}

@@ -177,16 +177,18 @@ def test_dbt_s_full_log_is_in_its_file_and_named(runs: Runs) -> None:
 
 def test_the_backfill_ends_with_its_summary_of_the_history_it_filled(runs: Runs) -> None:
     # THEN the last lines are the backfill's summary: the history tables with the rows
-    # they hold once it finished (tier_migrations no longer 0)
+    # they hold once it finished (tier_migrations and segment_outcomes no longer 0)
     with duckdb.connect(str(runs.warehouse), read_only=True) as con:
         migrations = con.execute("select count(*) from marts.tier_migrations").fetchone()[0]
         history = con.execute("select count(*) from marts.customer_segment_history").fetchone()[0]
-    assert migrations > 0
-    last = runs.backfill.stdout.strip().splitlines()[-5:]
+        outcomes = con.execute("select count(*) from marts.segment_outcomes").fetchone()[0]
+    assert migrations > 0 and outcomes > 0
+    last = runs.backfill.stdout.strip().splitlines()[-6:]
     assert last[0] == f"warehouse: {runs.warehouse}"
     assert re.fullmatch(rf"  marts\.customer_segment_history +{history:,} rows", last[1])
     assert re.fullmatch(rf"  marts\.tier_migrations +{migrations:,} rows", last[3])
-    assert last[4].startswith("history: 3 period(s), 2025-10 to 2025-12")
+    assert re.fullmatch(rf"  marts\.segment_outcomes +{outcomes:,} rows", last[4])
+    assert last[5].startswith("history: 3 period(s), 2025-10 to 2025-12")
     assert runs.backfill.stderr == ""
 
 

@@ -60,7 +60,7 @@ def summaries_digest(warehouse: Path) -> list[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return [
             str(con.execute(f"select count(*), sum(hash(t)) from marts.{table} as t").fetchone())
-            for table in ("segment_summary", "tier_migrations")
+            for table in ("segment_summary", "tier_migrations", "segment_outcomes")
         ]
 
 
@@ -169,13 +169,95 @@ def test_a_failed_backfill_resumes_without_redoing_finished_periods(
     # THEN each is replaced, not duplicated, with the same content
     assert rows_per_period(filled) == resumed
     assert history_digest(filled) == digest
-    # AND segment_summary and tier_migrations, updated period by period through the failure,
-    # the resume and the redo, equal both recomputed from the whole history
+    # AND segment_summary, tier_migrations and segment_outcomes, updated period by period
+    # through the failure, the resume and the redo, equal the three recomputed from the
+    # whole history
     updated = summaries_digest(filled)
     assert "(0, None)" not in updated
-    select = ["--select", "segment_summary", "tier_migrations"]
+    select = ["--select", "segment_summary", "tier_migrations", "segment_outcomes"]
     run_dbt(["run", "--target", "ci", "--full-refresh", *select], database=filled, target="ci")
     assert summaries_digest(filled) == updated
+
+
+# What each tier's customers did in the next period, computed here from the orders mart
+# and the history's tiers (not from the model): per period and tier, the customers, those
+# with a purchase in the next period, and their net revenue dated in it, up to the next
+# period's as-of date.
+OUTCOMES_FROM_THE_ORDERS = """
+with
+periods as (
+    select period_start, max(as_of_date) as as_of_date
+    from marts.customer_segment_history group by period_start
+),
+followed as (
+    select this.period_start, next.period_start as next_start, next.as_of_date as next_as_of
+    from periods as this
+    inner join periods as next on next.period_start = this.period_start + interval 1 month
+),
+spent as (
+    select followed.period_start, orders.customer_id,
+        sum(orders.net_revenue) as revenue, bool_or(orders.is_purchase) as bought
+    from marts.orders as orders
+    inner join followed
+        on orders.ordered_date between followed.next_start and followed.next_as_of
+    group by all
+)
+select history.period_start, history.{scheme} as tier, count(*) as customers,
+    count(*) filter (where spent.bought) as buyers,
+    coalesce(sum(spent.revenue), 0) as revenue
+from marts.customer_segment_history as history
+inner join followed on history.period_start = followed.period_start
+left join spent
+    on history.period_start = spent.period_start and history.customer_id = spent.customer_id
+where history.{scheme} is not null
+group by all
+"""
+
+
+def test_segment_outcomes_after_a_backfill_are_the_orders_of_the_next_period(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, warehouse = built
+    # GIVEN three months backfilled, two per dbt run, before the build's own month
+    filled = copy_of(warehouse, tmp_path)
+    backfill.backfill(filled, "ci", months("2025-09", "2025-10", "2025-11"), "month", 2, False, {})
+    with duckdb.connect(str(filled), read_only=True) as con:
+        held = sorted(rows_per_period(filled))
+        outcomes = {
+            (row[0], row[1], row[2]): row[3:]
+            for row in con.execute(
+                "select period_start, scheme, tier, customers, next_period_buyers, "
+                "next_period_revenue, repurchase_rate, next_period_revenue_share, lift, "
+                "next_period_start from marts.segment_outcomes"
+            ).fetchall()
+        }
+        expected = {
+            scheme: con.execute(OUTCOMES_FROM_THE_ORDERS.format(scheme=scheme)).fetchall()
+            for scheme in ("abc_class", "lifecycle_stage", "value_tier")
+        }
+    # THEN every held period but the last has rows, following the month after it; the last
+    # (no next period yet) has none: absent, not zero-filled
+    assert held[-1] == date(2025, 12, 1) and len(held) == 4
+    assert sorted({key[0] for key in outcomes}) == held[:-1]
+    month_after = {period: (period + timedelta(days=31)).replace(day=1) for period in held}
+    assert all(row[6] == month_after[key[0]] for key, row in outcomes.items())
+    # AND each tier's customers, buyers, revenue, repurchase rate, share and lift are those
+    # computed from the orders mart, the shares and lift over the scheme's customers
+    for scheme, rows in expected.items():
+        for period in held[:-1]:
+            tiers = [row for row in rows if row[0] == period]
+            customers = sum(row[2] for row in tiers)
+            revenue = sum(row[4] for row in tiers)
+            assert revenue > 0
+            for _, tier, tier_customers, buyers, tier_revenue in tiers:
+                got = outcomes.pop((period, scheme, tier))
+                assert got[:3] == (tier_customers, buyers, tier_revenue), (period, scheme, tier)
+                assert got[3] == pytest.approx(buyers / tier_customers, abs=1e-12)
+                assert got[4] == pytest.approx(float(tier_revenue / revenue), abs=1e-12)
+                lift = float(tier_revenue / tier_customers) / float(revenue / customers)
+                assert got[5] == pytest.approx(lift, abs=1e-9)
+    # AND no other row of those schemes is there
+    assert [key for key in outcomes if key[1] in expected] == []
 
 
 def test_periods_of_every_length() -> None:

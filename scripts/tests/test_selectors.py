@@ -83,7 +83,10 @@ def test_the_rfm_scheme_is_computed_from_the_orders(selected: dict[str, set[str]
 def test_no_selector_takes_the_unit_tests_that_need_a_first_build(
     selected: dict[str, set[str]],
 ) -> None:
-    first_build = {"segment_summary_incremental_run_replaces_only_its_periods"}
+    first_build = {
+        "segment_summary_incremental_run_replaces_only_its_periods",
+        "segment_outcomes_incremental_run_replaces_its_periods_and_the_one_before",
+    }
     assert all(not nodes & first_build for nodes in selected.values())
 
 

@@ -15,9 +15,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="compute the segment history of past periods",
         description=(
             "Compute every period from --from to --to (each as of its last day) into "
-            "marts.customer_segment_history, --batch periods per dbt run (segment_summary "
-            "and tier_migrations updated with them), then test them. Periods already in the "
-            "history are skipped, so a stopped backfill resumes. Run `segments build` first."
+            "marts.customer_segment_history, --batch periods per dbt run (segment_summary, "
+            "tier_migrations and segment_outcomes updated with them), then test them. Periods "
+            "already in the history are skipped, so a stopped backfill resumes. Run `segments "
+            "build` first."
         ),
     )
     parser.add_argument(

@@ -32,6 +32,7 @@ METHODS: dict[str, str] = {
     "rfm_method": "RFM (`customer_rfm`)",
     "clv_method": "Customer lifetime value (`customer_clv`, `clv_model_parameters`)",
     "churn_method": "Churn probability and next order date (`customer_clv`)",
+    "clv_backtest_method": "Holdout backtest of the CLV models (`clv_backtest_summary`)",
     "segments_method": "Value classification (`customer_segments`)",
     "composite_method": "Composite score (`customer_score_contributions`)",
     "lifecycle_method": "Lifecycle stage",
@@ -42,6 +43,7 @@ METHODS: dict[str, str] = {
     "sales_coverage_method": "Sales coverage (`sales_coverage`)",
     "audiences_method": "Audiences (`audiences`)",
     "history_method": "History and migrations (`customer_segment_history`, `tier_migrations`)",
+    "segment_outcomes_method": "Tiers judged by what followed (`segment_outcomes`)",
 }
 # A seed with at most this many rows is shown row by row; a larger one is named only.
 MAX_ROWS_SHOWN = 50

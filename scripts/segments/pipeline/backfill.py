@@ -11,9 +11,10 @@ replaces the rows of exactly the periods of each run, so:
 - the periods are computed `--batch` at a time; each run commits its periods;
 - a period already in the history is skipped (`--redo` computes it again), so
   a backfill that failed or was stopped resumes where it was;
-- each run also updates `segment_summary` and `tier_migrations` for its
-  periods (and the migrations into the period after each); at the end the
-  tests of the history and of both run, and the scratch database is removed.
+- each run also updates `segment_summary`, `tier_migrations` and
+  `segment_outcomes` for its periods (and the migrations into the period
+  after each, the outcomes of the period before each); at the end the tests
+  of the history and of the three run, and the scratch database is removed.
 
 Like `segments build`, it holds the build lock and never writes to the live
 warehouse: each run works on a copy that is swapped in when the run ends
@@ -113,6 +114,7 @@ def backfill(
                             "customer_segment_history",
                             "segment_summary",
                             "tier_migrations",
+                            "segment_outcomes",
                             "--vars",
                             json.dumps(run_vars),
                         ],
@@ -152,8 +154,8 @@ def backfill(
                 target=target,
             )
         print(
-            f"history, segment_summary and tier_migrations tested ({sum(tests.values())} "
-            f"tests) in {time.perf_counter() - started:.1f} s"
+            f"history, segment_summary, tier_migrations and segment_outcomes tested "
+            f"({sum(tests.values())} tests) in {time.perf_counter() - started:.1f} s"
         )
         return list(todo)
 
@@ -172,7 +174,12 @@ def run_and_report(
     print_summary(warehouse, target, period, len(computed), len(starts) - len(computed))
 
 
-HISTORY_TABLES = ("customer_segment_history", "segment_summary", "tier_migrations")
+HISTORY_TABLES = (
+    "customer_segment_history",
+    "segment_summary",
+    "tier_migrations",
+    "segment_outcomes",
+)
 
 
 def print_summary(warehouse: Path, target: str, period: str, computed: int, skipped: int) -> None:
