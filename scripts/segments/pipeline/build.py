@@ -141,6 +141,7 @@ def build(options: BuildOptions) -> dict[str, Any]:
                     "quality": tables,
                     "history_removed": removed,
                     "target": target,
+                    "backtest": backtest_line(copy),
                 }
                 swap(copy, warehouse)
         except BaseException as error:
@@ -294,6 +295,35 @@ def table_rows(database: Path) -> list[tuple[str, str, int]]:
         con.close()
 
 
+def backtest_line(database: Path) -> str | None:
+    """One line on the CLV holdout backtest (clv_backtest_summary), None without it."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'clv_backtest_summary'"
+        ).fetchone()[0]
+        if not found:
+            return None
+        row = con.execute(
+            "select status, holdout_days, calibration_end_date, predicted_purchases, "
+            "actual_purchases, purchases_bias, purchases_mae, naive_purchases_mae, churn_auc, "
+            "churn_brier_score, beats_naive from marts.clv_backtest_summary "
+            "order by as_of_date desc limit 1"
+        ).fetchone()
+    if row is None:
+        return None
+    status, days, calibration_end, predicted, actual, bias, mae, naive, auc, brier, beats = row
+    if status != "evaluated":
+        return f"CLV backtest: {status}"
+    verdict = "beats" if beats else "does NOT beat"
+    return (
+        f"CLV backtest ({days}-day holdout after {calibration_end}): {predicted:,.0f} purchases "
+        f"predicted, {actual:,} made (bias {bias:.2f}); error per customer {mae:.2f} vs "
+        f"{naive:.2f} naive: {verdict} the naive baseline; churn AUC {auc:.2f}, Brier "
+        f"{brier:.3f} (marts.clv_backtest_summary)"
+    )
+
+
 def print_summary(warehouse: Path, summary: dict[str, Any]) -> None:
     results = summary["results"]
     print()
@@ -302,6 +332,8 @@ def print_summary(warehouse: Path, summary: dict[str, Any]) -> None:
         print(f"  {schema + '.' + name:<40} {rows:>10,} rows")
     counts = ", ".join(f"{count} {status}" for status, count in sorted(results.items()))
     print(f"dbt build: {counts} (dbt's full log: {log_file(summary.get('target', 'dev'))})")
+    if summary.get("backtest"):
+        print(summary["backtest"])
     removed = summary.get("history_removed") or []
     if removed:
         shown = ", ".join(day.isoformat() for day in removed[:3]) + (
