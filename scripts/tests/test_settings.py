@@ -137,9 +137,10 @@ def edit(path: Path, old: str, new: str) -> None:
         ),
         pytest.param(
             "audience_definitions",
-            "win_back,win_back,120,,,0.5,",
-            "win_back,win_back,120,,,1.5,",
-            "must hold: days >= 1 and min_probability_alive between 0 and 1 where is_active "
+            "win_back,win_back,120,,1,0.5,",
+            "win_back,win_back,120,,1,1.5,",
+            "must hold: days >= 1 and min_count >= 1 and min_probability_alive between 0 and 1 "
+            "where is_active "
             "and rule = 'win_back'",
             id="probability-above-one",
         ),
