@@ -24,8 +24,8 @@ bucketed as (
     select
         *,
         case
-            when frequency >= 7 then '7+'
-            else cast(cast(frequency as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
+            when repeat_transactions >= 7 then '7+'
+            else cast(cast(repeat_transactions as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
         end as frequency_bucket
     from predictions
 
@@ -36,7 +36,7 @@ buckets_aggregated as (
     select
         as_of_date,
         frequency_bucket,
-        cast(min(frequency) as {{ dbt.type_bigint() }}) as bucket_min_frequency,
+        cast(min(repeat_transactions) as {{ dbt.type_bigint() }}) as bucket_min_frequency,
         count(*) as customers,
         avg(actual_purchases) as actual_purchases_mean,
         avg(predicted_purchases) as predicted_purchases_mean,

@@ -101,7 +101,7 @@ final as (
         periods_computed.as_of_date,
         periods_computed.calibration_end_date,
         periods_computed.first_order_date,
-        periods_computed.frequency,
+        periods_computed.frequency as repeat_transactions,
         periods_computed.recency,
         periods_computed.t,
         periods_computed.repeat_average_value,

@@ -105,10 +105,16 @@ def fit_calibration(
     return fitted.drop(columns=["horizon_periods", "annual_discount_rate"])
 
 
+def fit_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
+    """int_clv_backtest_inputs with the fits' column names (repeat_transactions is x)."""
+    return inputs.rename(columns={"repeat_transactions": "frequency"})
+
+
 def fit_calibration_per_period(
     inputs: pd.DataFrame, as_of_dates: pd.Series, config: ClvConfig, backtest: BacktestConfig
 ) -> pd.DataFrame:
     """One row per as-of date (also one without inputs: its status says why)."""
+    inputs = fit_inputs(inputs)
     by_date = {pd.Timestamp(day).date(): rows for day, rows in inputs.groupby("as_of_date")}
     empty = inputs.iloc[0:0]
     rows = []
@@ -133,7 +139,7 @@ def predict_holdout(
     out = pd.DataFrame(
         {
             "customer_id": predicted["customer_id"],
-            "frequency": predicted["frequency"],
+            "repeat_transactions": predicted["frequency"],
             "actual_purchases": rows["holdout_purchases"].to_numpy(dtype=float),
             "predicted_purchases": predicted["expected_purchases"],
             "actual_value": rows["holdout_revenue"].to_numpy(dtype=float),
@@ -159,7 +165,7 @@ def predict_holdout_per_period(
     """`predict_holdout` for each as-of date with that date's calibration fit."""
     fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
     return per_as_of_date(
-        inputs.reset_index(drop=True),
+        fit_inputs(inputs).reset_index(drop=True),
         lambda day, rows: predict_holdout(
             rows.reset_index(drop=True), fitted.get(day, NOT_FITTED), config, backtest
         ),
