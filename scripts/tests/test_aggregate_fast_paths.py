@@ -57,7 +57,7 @@ def con() -> duckdb.DuckDBPyConnection:
 def queries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     # WHEN each macro is compiled in its DuckDB and its portable version
     calls = {
-        f"{version}{macro}": f"customer_segments.{prefix}{macro}({arguments})"
+        f"{version}{macro}": f"customer_classification.{prefix}{macro}({arguments})"
         for macro, arguments in {
             "lines_aggregated_to_orders": "'lines', 'categories'",
             "rank_duplicates": "'rows', ['order_id', 'line_number']",

@@ -98,8 +98,8 @@ def readings(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
     ]
     # WHEN each macro reads them through its DuckDB fast path and its portable version
     columns = ",\n".join(
-        f"{{{{ customer_segments.{macro}('t'{more}) }}}} as fast_{macro}, "
-        f"{{{{ customer_segments.{FULL[macro]}('t'{more}) }}}} as portable_{macro}"
+        f"{{{{ customer_classification.{macro}('t'{more}) }}}} as fast_{macro}, "
+        f"{{{{ customer_classification.{FULL[macro]}('t'{more}) }}}} as portable_{macro}"
         for macro, more in MACROS.items()
     )
     database = tmp_path_factory.mktemp("parse") / "parse.duckdb"

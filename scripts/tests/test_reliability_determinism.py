@@ -73,5 +73,5 @@ def test_threads_must_be_a_positive_whole_number(
     # WHEN --threads is not a whole number of at least 1 THEN argparse refuses it, naming it
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["build", "--threads", threads])
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == 64  # a usage error (docs/operations.md, exit codes)
     assert "--threads: must be a whole number of at least 1" in capsys.readouterr().err
