@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -182,6 +183,16 @@ def test_the_quarantine_is_the_same_on_both_engines(engines: duckdb.DuckDBPyConn
     assert {"out_of_range", "invalid_number", "refund_exceeds_order", "unknown_currency"} <= reasons
 
 
+def assert_pairs_close(rows: list[tuple[Any, ...]]) -> None:
+    """Each row holds (DuckDB, Spark) value pairs: equal within 1e-6 relative, or both null."""
+    for row in rows:
+        for duck_value, spark_value in zip(row[::2], row[1::2], strict=True):
+            if duck_value is None or spark_value is None:
+                assert duck_value is spark_value is None, row
+            else:
+                assert math.isclose(duck_value, spark_value, rel_tol=1e-6, abs_tol=1e-12), row
+
+
 def test_clv_agrees_within_a_millionth(engines: duckdb.DuckDBPyConnection) -> None:
     # WHEN the CLV parameters and every customer's predictions are compared
     parameters = engines.execute(
@@ -197,12 +208,7 @@ def test_clv_agrees_within_a_millionth(engines: duckdb.DuckDBPyConnection) -> No
     ).fetchall()
     # THEN each value is within 1e-6 relative (both null where not predicted)
     assert len(parameters) == 1 and len(predictions) > 100
-    for row in [*parameters, *(row[1:] for row in predictions)]:
-        for duck_value, spark_value in zip(row[::2], row[1::2], strict=True):
-            if duck_value is None or spark_value is None:
-                assert duck_value is spark_value is None, row
-            else:
-                assert math.isclose(duck_value, spark_value, rel_tol=1e-6, abs_tol=1e-12), row
+    assert_pairs_close([*parameters, *(row[1:] for row in predictions)])
     # and the next order date is given to the same customers, on the same day (a day
     # apart at most: a median wait within 1e-6 of a whole day may round up either way)
     next_orders = engines.execute(
@@ -259,3 +265,36 @@ def test_a_bad_file_is_refused_before_spark_with_the_duckdb_message(tmp_path: Pa
         spark.build(files, project.column_mapping(), {})
     assert "customer_id" in str(on_duckdb.value)
     assert str(on_spark.value) == str(on_duckdb.value)
+
+
+BACKTEST_FIGURES = (
+    "customers",
+    "actual_purchases",
+    "predicted_purchases",
+    "purchases_mae",
+    "naive_purchases_mae",
+    "value_mae",
+    "churn_brier_score",
+    "churn_auc",
+    "bgnbd_r",
+    "bgnbd_alpha",
+    "bgnbd_a",
+    "bgnbd_b",
+)
+
+
+def test_the_clv_backtest_agrees_within_a_millionth(engines: duckdb.DuckDBPyConnection) -> None:
+    # WHEN the backtest's summary and buckets of both engines are compared
+    summary = engines.execute(
+        "select d.status, s.status, "
+        + ", ".join(f"d.{name}, s.{name}" for name in BACKTEST_FIGURES)
+        + " from duck.marts.clv_backtest_summary as d, spark.clv_backtest_summary as s"
+    ).fetchall()
+    buckets = engines.execute(
+        "select d.customers, s.customers, d.predicted_purchases_mean, s.predicted_purchases_mean"
+        " from duck.marts.clv_backtest as d"
+        " full outer join spark.clv_backtest as s on d.frequency_bucket = s.frequency_bucket"
+    ).fetchall()
+    # THEN the status is the same and each figure within 1e-6 relative
+    assert len(summary) == 1 and summary[0][0] == summary[0][1]
+    assert_pairs_close([summary[0][2:], *buckets])
