@@ -30,6 +30,8 @@ EVALUATED = pd.Series(
     {
         "status": "evaluated",
         "calibration_end_date": date(2025, 6, 30),
+        "time_unit_days": 7.0,
+        "holdout_days": 70,
         "bgnbd_status": "fitted",
         "gamma_gamma_status": "not fitted: none",
         "bgnbd_r": R,
@@ -124,7 +126,8 @@ def test_negative_holdout_days_are_refused() -> None:
 
 
 def test_the_naive_baseline_carries_the_calibration_rate_forward() -> None:
-    out = predict_holdout(THREE, pd.Series({"status": "not enough data: x"}), WEEKS, SMALL)
+    not_run = pd.Series({"status": "not enough data: x", "time_unit_days": 7.0, "holdout_days": 70})
+    out = predict_holdout(THREE, not_run)
     # 10 holdout weeks: c1 3 / 10 x 10 = 3 (x 20 spend), c2 T = 0 -> 0, c3 1 / 20 x 10 = 0.5
     assert out["naive_purchases"].tolist() == [3.0, 0.0, 0.5]
     assert out["naive_value"].tolist() == [60.0, 0.0, 7.5]
@@ -135,7 +138,7 @@ def test_the_naive_baseline_carries_the_calibration_rate_forward() -> None:
 
 
 def test_the_holdout_predictions_are_fhl_with_the_calibration_parameters() -> None:
-    out = predict_holdout(THREE, EVALUATED, WEEKS, SMALL)
+    out = predict_holdout(THREE, EVALUATED)
     t = 10.0
     for row, predicted, no_purchase in zip(
         THREE.itertuples(), out["predicted_purchases"], out["probability_no_purchase"], strict=True
@@ -169,7 +172,7 @@ def test_the_tracking_curve_adds_each_first_days_expected_repeats() -> None:
     weekly = pd.DataFrame({"period_index": [2, 4], "repeat_purchases": [1, 2]})
     parameters = EVALUATED.copy()
     parameters["calibration_end_date"] = date(2025, 1, 14)
-    curve = tracking(cohort, weekly, parameters, date(2025, 1, 24), WEEKS)
+    curve = tracking(cohort, weekly, parameters, date(2025, 1, 24))
 
     def unconditional(t: float) -> float:  # FHL 2005 eq. 9
         return (

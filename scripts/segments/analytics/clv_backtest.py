@@ -14,7 +14,7 @@ doc block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -55,10 +55,15 @@ class BacktestConfig:
         return config
 
 
-def holdout_config(clv_config: ClvConfig, backtest: BacktestConfig) -> ClvConfig:
-    """The main fit's configuration predicting the holdout: its length, no discount, revenue."""
-    periods = backtest.holdout_days / clv_config.time_unit_days
-    return replace(clv_config, horizon_periods=periods, annual_discount_rate=0.0, profit_margin=1.0)
+def holdout_config(parameters: pd.Series) -> ClvConfig:
+    """The main fit's configuration predicting the holdout: its length, no discount, revenue.
+
+    Read from the calibration fit's row (its time unit and holdout days), so the
+    predictions and the tracking curve use exactly what the fit used.
+    """
+    unit = float(parameters["time_unit_days"])
+    periods = max(float(parameters["holdout_days"]), 1.0) / unit
+    return ClvConfig(unit, horizon_periods=periods, annual_discount_rate=0.0, profit_margin=1.0)
 
 
 def _status(rows: pd.DataFrame, backtest: BacktestConfig) -> str | None:
@@ -126,15 +131,16 @@ def fit_calibration_per_period(
     return pd.concat(rows, ignore_index=True)
 
 
-def predict_holdout(
-    rows: pd.DataFrame, parameters: pd.Series, config: ClvConfig, backtest: BacktestConfig
-) -> pd.DataFrame:
-    """Per calibration customer: the holdout predicted, the naive baseline, what happened."""
-    holdout = holdout_config(config, backtest)
-    evaluated = parameters.get("status") == EVALUATED
+def predict_holdout(rows: pd.DataFrame, parameters: pd.Series) -> pd.DataFrame:
+    """Per calibration customer: the holdout predicted, the naive baseline, what happened.
+
+    `parameters` is the date's row of the calibration fit (fit_calibration).
+    """
+    holdout = holdout_config(parameters)
+    evaluated = parameters["status"] == EVALUATED
     # P(no purchase in the holdout) is the churn probability over the holdout's days
     # (a backtest that is off has no rows; the horizon must still be a valid one).
-    churn = ChurnConfig(churn_horizon_days=max(backtest.holdout_days, 1))
+    churn = ChurnConfig(churn_horizon_days=holdout.horizon_periods * holdout.time_unit_days)
     predicted = predict(rows, parameters if evaluated else NOT_FITTED, holdout, churn)
     out = pd.DataFrame(
         {
@@ -159,16 +165,12 @@ def predict_holdout(
     return out
 
 
-def predict_holdout_per_period(
-    inputs: pd.DataFrame, parameters: pd.DataFrame, config: ClvConfig, backtest: BacktestConfig
-) -> pd.DataFrame:
+def predict_holdout_per_period(inputs: pd.DataFrame, parameters: pd.DataFrame) -> pd.DataFrame:
     """`predict_holdout` for each as-of date with that date's calibration fit."""
     fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
     return per_as_of_date(
         fit_inputs(inputs).reset_index(drop=True),
-        lambda day, rows: predict_holdout(
-            rows.reset_index(drop=True), fitted.get(day, NOT_FITTED), config, backtest
-        ),
+        lambda day, rows: predict_holdout(rows.reset_index(drop=True), fitted[day]),
     )
 
 
@@ -177,7 +179,6 @@ def tracking(
     weekly: pd.DataFrame,
     parameters: pd.Series,
     as_of_date: date,
-    config: ClvConfig,
 ) -> pd.DataFrame:
     """Cumulative repeat purchases of the calibration customers per period, actual and expected.
 
@@ -185,9 +186,9 @@ def tracking(
     period index (1 = the period starting on the cohort's first purchase date).
     Expected = sum over first purchase dates d of customers(d) x E[X(t)] of the
     calibration fit, t = (the period's last day - d) / time unit, the last period
-    ending on the as-of date (FHL 2005, figure 2).
+    ending on the as-of date (FHL 2005, figure 2). `parameters`: the date's calibration fit.
     """
-    unit = config.time_unit_days
+    unit = float(parameters["time_unit_days"])
     first_days = pd.to_datetime(cohort["first_order_date"]).to_numpy()
     start = first_days.min()
     span = (pd.Timestamp(as_of_date) - pd.Timestamp(start)).days + 1
@@ -197,7 +198,7 @@ def tracking(
     counted = weekly["period_index"].to_numpy(dtype=int) - 1
     np.add.at(actual, counted, weekly["repeat_purchases"].to_numpy(dtype=float))
     expected = np.full(len(periods), np.nan)
-    params = bgnbd_from_row(parameters) if parameters.get("status") == EVALUATED else None
+    params = bgnbd_from_row(parameters) if parameters["status"] == EVALUATED else None
     if params is not None:
         elapsed = (
             last_days.to_numpy()[:, np.newaxis] - first_days[np.newaxis, :]
@@ -218,7 +219,7 @@ def tracking(
 
 
 def tracking_per_period(
-    cohort: pd.DataFrame, weekly: pd.DataFrame, parameters: pd.DataFrame, config: ClvConfig
+    cohort: pd.DataFrame, weekly: pd.DataFrame, parameters: pd.DataFrame
 ) -> pd.DataFrame:
     """`tracking` for each as-of date with calibration customers."""
     fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
@@ -228,7 +229,7 @@ def tracking_per_period(
     def compute(day: date | None, rows: pd.DataFrame) -> pd.DataFrame:
         if day is None:
             return tracking_empty()
-        return tracking(rows, weekly_by_date.get(day, empty), fitted[day], day, config)
+        return tracking(rows, weekly_by_date.get(day, empty), fitted[day], day)
 
     return per_as_of_date(cohort, compute)
 
