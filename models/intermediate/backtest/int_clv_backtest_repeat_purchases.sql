@@ -40,8 +40,8 @@ repeat_days as (
     inner join purchases
         on
             cohort.customer_id = purchases.customer_id
-            and purchases.ordered_date > cohort.first_order_date
-            and purchases.ordered_date <= cohort.as_of_date
+            and cohort.first_order_date < purchases.ordered_date
+            and cohort.as_of_date >= purchases.ordered_date
 
 ),
 
