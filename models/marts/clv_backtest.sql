@@ -38,11 +38,11 @@ buckets_aggregated as (
         frequency_bucket,
         cast(min(repeat_transactions) as {{ dbt.type_bigint() }}) as bucket_min_frequency,
         count(*) as customers,
-        avg(actual_purchases) as actual_purchases_mean,
-        avg(predicted_purchases) as predicted_purchases_mean,
-        avg(naive_purchases) as naive_purchases_mean,
-        avg(actual_value) as actual_value_mean,
-        avg(predicted_value) as predicted_value_mean
+        {{ exact_avg('actual_purchases') }} as actual_purchases_mean,
+        {{ exact_avg('predicted_purchases') }} as predicted_purchases_mean,
+        {{ exact_avg('naive_purchases') }} as naive_purchases_mean,
+        {{ exact_avg('actual_value') }} as actual_value_mean,
+        {{ exact_avg('predicted_value') }} as predicted_value_mean
     from bucketed
     group by as_of_date, frequency_bucket
 

@@ -24,20 +24,20 @@ errors_aggregated as (
 
     select
         as_of_date,
-        sum(actual_purchases) as actual_purchases,
-        sum(predicted_purchases) as predicted_purchases,
-        sum(actual_value) as actual_value,
-        sum(predicted_value) as predicted_value,
-        avg(abs(predicted_purchases - actual_purchases)) as purchases_mae,
-        avg(case when predicted_purchases is not null then abs(naive_purchases - actual_purchases) end)
+        {{ exact_sum('actual_purchases') }} as actual_purchases,
+        {{ exact_sum('predicted_purchases') }} as predicted_purchases,
+        {{ exact_sum('actual_value') }} as actual_value,
+        {{ exact_sum('predicted_value') }} as predicted_value,
+        {{ exact_avg('abs(predicted_purchases - actual_purchases)') }} as purchases_mae,
+        {{ exact_avg('case when predicted_purchases is not null then abs(naive_purchases - actual_purchases) end') }}
             as naive_purchases_mae,
-        avg(abs(predicted_value - actual_value)) as value_mae,
-        avg(case when predicted_value is not null then abs(naive_value - actual_value) end)
+        {{ exact_avg('abs(predicted_value - actual_value)') }} as value_mae,
+        {{ exact_avg('case when predicted_value is not null then abs(naive_value - actual_value) end') }}
             as naive_value_mae,
-        avg(
-            (probability_no_purchase - case when bought_in_holdout then 0 else 1 end)
-            * (probability_no_purchase - case when bought_in_holdout then 0 else 1 end)
-        ) as churn_brier_score
+        {{ exact_avg(
+            '(probability_no_purchase - case when bought_in_holdout then 0 else 1 end)'
+            ~ ' * (probability_no_purchase - case when bought_in_holdout then 0 else 1 end)'
+        ) }} as churn_brier_score
     from predictions
     group by as_of_date
 

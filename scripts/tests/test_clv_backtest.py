@@ -15,6 +15,7 @@ from segments.analytics.clv_backtest import (
     fit_calibration,
     fit_calibration_per_period,
     predict_holdout,
+    predict_holdout_per_period,
     tracking,
 )
 from segments.analytics.clv_model import ClvConfig
@@ -187,3 +188,14 @@ def test_the_tracking_curve_adds_each_first_days_expected_repeats() -> None:
     assert curve["is_holdout"].tolist() == [False, False, True, True]
     assert curve["actual_repeat_purchases_cumulative"].tolist() == [0, 1, 1, 3]
     assert np.allclose(curve["expected_repeat_purchases_cumulative"], expected, rtol=1e-12)
+
+
+def test_no_calibration_customers_give_an_empty_table_with_its_columns() -> None:
+    empty = THREE.iloc[0:0].assign(as_of_date=pd.Series(dtype="datetime64[ns]"))
+    empty = empty.rename(columns={"frequency": "repeat_transactions"})
+    parameters = fit_calibration_per_period(
+        empty, pd.Series([pd.Timestamp("2025-12-31")]), WEEKS, SMALL
+    )
+    out = predict_holdout_per_period(empty, parameters)
+    assert out.empty
+    assert {"customer_id", "as_of_date", "predicted_purchases", "bought_in_holdout"} <= set(out)

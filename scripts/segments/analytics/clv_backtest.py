@@ -33,6 +33,8 @@ from segments.analytics.per_date import per_as_of_date
 from segments.core.errors import SegmentsError
 
 EVALUATED = "evaluated"
+# The calibration row of a date without customers (only the columns of an empty result).
+NO_FIT = pd.Series({"status": "no customers", "time_unit_days": 1.0, "holdout_days": 1})
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def predict_holdout_per_period(inputs: pd.DataFrame, parameters: pd.DataFrame) -
     fitted = {pd.Timestamp(row["as_of_date"]).date(): row for _, row in parameters.iterrows()}
     return per_as_of_date(
         fit_inputs(inputs).reset_index(drop=True),
-        lambda day, rows: predict_holdout(rows.reset_index(drop=True), fitted[day]),
+        lambda day, rows: predict_holdout(rows.reset_index(drop=True), fitted.get(day, NO_FIT)),
     )
 
 

@@ -267,6 +267,12 @@ VARS: dict[str, Any] = {
     "clv_profit_margin": Number(0, 1, above=True),
     "churn_horizon_days": DAYS,
     "next_order_min_probability_alive": PROBABILITY,
+    "clv_holdout_days": Number(0, integer=True),
+    "clv_backtest_min_customers": Number(1, integer=True),
+    "clv_backtest_min_holdout_buyers": Number(1, integer=True),
+    "clv_backtest_min_holdout_non_buyers": Number(1, integer=True),
+    "clv_backtest_bias_min": Number(0, above=True),
+    "clv_backtest_bias_max": Number(0, above=True),
     "cost_per_return": Number(0),
     "cost_per_ticket": Number(0),
     "scoring_window_days": DAYS,
@@ -301,6 +307,11 @@ VARS: dict[str, Any] = {
 # Vars that must agree: (the vars, the rule in words, the check).
 PAIRS: tuple[tuple[tuple[str, ...], str, Callable[..., bool]], ...] = (
     (("abc_a_cut", "abc_b_cut"), "abc_a_cut must be below abc_b_cut", lambda a, b: a < b),
+    (
+        ("clv_backtest_bias_min", "clv_backtest_bias_max"),
+        "clv_backtest_bias_min must be below clv_backtest_bias_max",
+        lambda low, high: low < high,
+    ),
     (
         ("composite_mid_threshold", "composite_high_threshold"),
         "composite_mid_threshold must be below composite_high_threshold",
